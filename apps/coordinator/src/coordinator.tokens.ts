@@ -1,0 +1,1 @@
+export const COORDINATOR_CONFIG = Symbol('ringkv.coordinator.config');

@@ -1,0 +1,15 @@
+/** Builds the gateway's Nest app and starts it (see main.ts for why this is separate). */
+import type { GatewayConfig } from '@ringkv/config';
+import { runService } from '@ringkv/platform';
+import type { Logger, Telemetry } from '@ringkv/telemetry';
+import { GatewayModule } from './gateway.module';
+
+export async function bootstrap(config: GatewayConfig, telemetry: Telemetry, logger: Logger): Promise<void> {
+  await runService({
+    module: GatewayModule.forRoot(config, telemetry, logger),
+    config,
+    logger,
+    telemetry,
+    bodyLimitBytes: config.maxValueBytes + 64 * 1024,
+  });
+}

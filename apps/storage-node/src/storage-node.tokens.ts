@@ -1,0 +1,1 @@
+export const STORAGE_NODE_CONFIG = Symbol('ringkv.storage-node.config');

@@ -1,0 +1,14 @@
+export { ConfigError } from './config-error';
+export type { ConfigIssue } from './config-error';
+export { loadConfig, listSettings } from './load-config';
+export { loadConfigOrExit, EXIT_CONFIG_ERROR } from './load-config-or-exit';
+export type { Environment } from './load-config';
+export { setting } from './setting';
+export type { ConfigOf, SchemaTree, Setting } from './setting';
+export { gatewayConfigSchema } from './gateway-config';
+export type { GatewayConfig } from './gateway-config';
+export { coordinatorConfigSchema } from './coordinator-config';
+export type { CoordinatorConfig } from './coordinator-config';
+export { storageNodeConfigSchema } from './storage-node-config';
+export type { StorageNodeConfig } from './storage-node-config';
+export { renderConfigDocs, appSchemas } from './config-docs';

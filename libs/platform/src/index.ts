@@ -1,0 +1,13 @@
+export { PlatformModule } from './platform.module';
+export type { PlatformOptions } from './platform.module';
+export { LOGGER, TELEMETRY } from './platform.tokens';
+export { Readiness } from './health/readiness';
+export type { ReadinessCheck, ReadinessReport } from './health/readiness';
+export { GrpcServer } from './grpc/grpc-server';
+export type { GrpcServerOptions } from './grpc/grpc-server';
+export { runService } from './run-service';
+export type { ServiceOptions } from './run-service';
+export { NestPinoLogger } from './logging/nest-logger';
+export { postgresCheck, redisCheck } from './health/dependency-checks';
+export type { DependencyCheck } from './health/dependency-checks';
+export { DependencyProbes } from './health/dependency-probes';

@@ -1,0 +1,97 @@
+/**
+ * OpenTelemetry bootstrap, one per process. Must run before the instrumented modules (http,
+ * fastify, grpc, pg, ioredis) are first required, so each app calls it at the top of main.ts
+ * before importing Nest.
+ *
+ * - Traces: W3C trace context propagates over HTTP and gRPC. A real tracer provider is always
+ *   installed (so log lines carry trace ids) even when spans are not exported.
+ * - Metrics: collected on demand by the Prometheus reader and served by the app's `/metrics`
+ *   route (no separate metrics port, nothing pushed anywhere).
+ * - Nothing is sent to a collector unless `tracesExporter` is `otlp`.
+ */
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { TelemetryOptions } from './telemetry-options';
+
+export interface Telemetry {
+  /** Current metrics in the Prometheus text exposition format. */
+  renderMetrics(): Promise<string>;
+  shutdown(): Promise<void>;
+}
+
+const noExport: SpanProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  forceFlush: async () => undefined,
+  shutdown: async () => undefined,
+};
+
+function spanProcessor(options: TelemetryOptions): SpanProcessor {
+  switch (options.tracesExporter) {
+    case 'console':
+      return new SimpleSpanProcessor(new ConsoleSpanExporter());
+    case 'otlp':
+      return new BatchSpanProcessor(new OTLPTraceExporter({ url: new URL('/v1/traces', options.otlpEndpoint).href }));
+    case 'none':
+      return noExport;
+  }
+}
+
+let started: Telemetry | undefined;
+
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  if (started) return started;
+  // Keep the SDK from configuring exporters of its own from OTEL_* defaults (which would try
+  // to reach a collector on 127.0.0.1:4318).
+  process.env.OTEL_LOGS_EXPORTER ??= 'none';
+  process.env.OTEL_METRICS_EXPORTER ??= 'none';
+  process.env.OTEL_TRACES_EXPORTER ??= 'none';
+
+  const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    autoDetectResources: false,
+    spanProcessors: [spanProcessor(options)],
+    logRecordProcessors: [],
+    metricReaders: [prometheus],
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.traceSampleRatio) }),
+    instrumentations: [
+      getNodeAutoInstrumentations({
+        // Only what RingKV's request path crosses; the rest costs startup time and noise.
+        '@opentelemetry/instrumentation-http': { enabled: true },
+        '@opentelemetry/instrumentation-grpc': { enabled: true },
+        '@opentelemetry/instrumentation-pg': { enabled: true },
+        '@opentelemetry/instrumentation-ioredis': { enabled: true },
+        '@opentelemetry/instrumentation-fs': { enabled: false },
+        '@opentelemetry/instrumentation-dns': { enabled: false },
+        '@opentelemetry/instrumentation-net': { enabled: false },
+        '@opentelemetry/instrumentation-pino': { enabled: false },
+        '@opentelemetry/instrumentation-runtime-node': { enabled: true },
+      }),
+    ],
+  });
+  sdk.start();
+  const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
+  started = {
+    async renderMetrics() {
+      const { resourceMetrics } = await prometheus.collect();
+      return serializer.serialize(resourceMetrics);
+    },
+    async shutdown() {
+      await sdk.shutdown();
+    },
+  };
+  return started;
+}

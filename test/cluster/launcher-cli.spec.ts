@@ -1,0 +1,107 @@
+/**
+ * `npm start`'s launcher as a user runs it: it prints how to reach the cluster, Ctrl-C stops
+ * every process, and even a launcher killed with SIGKILL leaves no process behind.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appEntry, dropDatabase, findWorkspaceRoot } from '@ringkv/launcher';
+import { databaseUrlFor, uniqueName } from '../support/test-cluster';
+
+const root = findWorkspaceRoot(__dirname);
+const cli = join(root, 'dist', 'launcher', 'tools', 'launcher', 'src', 'cli.js');
+
+interface Launched {
+  child: ChildProcess;
+  output: () => string;
+  dataDir: string;
+  databaseUrl: string;
+}
+
+function launch(portOffset: number): Launched {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ringkv-cli-'));
+  const databaseUrl = databaseUrlFor(uniqueName('ringkv_test'));
+  let output = '';
+  const child = spawn(
+    process.execPath,
+    [cli, '--port-offset', String(portOffset), '--data-dir', dataDir, '--coordinators', '1', '--storage-nodes', '3'],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl, RINGKV_REDIS_PREFIX: `${uniqueName('ringkv_test')}:`, RINGKV_ADMIN_KEY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.on('data', (d) => (output += String(d)));
+  child.stderr!.on('data', (d) => (output += String(d)));
+  return { child, output: () => output, dataDir, databaseUrl };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function portsClosed(ports: number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let open = ports;
+  while (Date.now() < deadline) {
+    const results = await Promise.all(
+      open.map((port) =>
+        fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1_000) }).then(
+          () => port,
+          () => undefined,
+        ),
+      ),
+    );
+    open = results.filter((p): p is number => p !== undefined);
+    if (open.length === 0) return [];
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return open;
+}
+
+describe('launcher CLI', () => {
+  const launched: Launched[] = [];
+  afterAll(async () => {
+    for (const l of launched) {
+      if (l.child.exitCode === null && l.child.signalCode === null) l.child.kill('SIGKILL');
+      rmSync(l.dataDir, { recursive: true, force: true });
+      await dropDatabase(l.databaseUrl).catch(() => undefined);
+    }
+  });
+
+  it('has its built entry points', () => {
+    expect(appEntry(root, 'gateway')).toMatch(/dist\/gateway\/apps\/gateway\/src\/main\.js$/);
+  });
+
+  it('prints the gateway URL, RESP port and admin key, and Ctrl-C stops every process', async () => {
+    const l = launch(11_000);
+    launched.push(l);
+    await waitFor(() => l.output().includes('Press Ctrl-C'), 90_000, `the cluster to start:\n${l.output()}`);
+    expect(l.output()).toContain('REST API      http://127.0.0.1:19080');
+    expect(l.output()).toContain('redis-cli -p 17380');
+    expect(l.output()).toMatch(/Admin key\s+rkv_admin_[A-Za-z0-9_-]{43}/);
+    const ports = [19080, 19081, 19091, 19092, 19093];
+    expect(await portsClosed(ports, 0)).toEqual(ports);
+
+    l.child.kill('SIGINT');
+    const [code] = await once(l.child, 'exit');
+    expect(code).toBe(0);
+    expect(l.output()).toContain('stopped.');
+    expect(await portsClosed(ports, 5_000)).toEqual([]);
+  });
+
+  it('leaves no process behind when the launcher itself is killed with SIGKILL', async () => {
+    const l = launch(12_000);
+    launched.push(l);
+    await waitFor(() => l.output().includes('Press Ctrl-C'), 90_000, `the cluster to start:\n${l.output()}`);
+    l.child.kill('SIGKILL');
+    await once(l.child, 'exit');
+    expect(await portsClosed([20080, 20081, 20091, 20092, 20093], 20_000)).toEqual([]);
+  });
+});

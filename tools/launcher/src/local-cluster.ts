@@ -1,0 +1,59 @@
+/**
+ * A whole RingKV cluster as local child processes: what `npm start` runs, and what the cluster
+ * tests start (with their own ports, data directory, database and Redis prefix).
+ */
+import { ClusterOptions, planCluster, ProcessSpec } from './cluster-plan';
+import { ensureDatabase, ensurePostgres, ensureRedis } from './local-services';
+import { RunningProcess, Supervisor } from './supervisor';
+import { join } from 'node:path';
+
+export interface LocalClusterOptions extends ClusterOptions {
+  workspaceRoot: string;
+  readyTimeoutMs?: number;
+  stopTimeoutMs?: number;
+  log?: (line: string) => void;
+  onUnexpectedExit?: (proc: RunningProcess) => void;
+}
+
+export interface LocalCluster {
+  readonly plan: ProcessSpec[];
+  readonly supervisor: Supervisor;
+  readonly gatewayUrl: string;
+  readonly respPort: number;
+  readonly logsDir: string;
+  process(name: string): RunningProcess;
+  stop(): Promise<void>;
+}
+
+export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  const log = options.log ?? (() => undefined);
+  await ensurePostgres(options.databaseUrl, log);
+  await ensureRedis(options.redisUrl, log);
+  if (await ensureDatabase(options.databaseUrl)) log(`created database ${new URL(options.databaseUrl).pathname.slice(1)}`);
+
+  const plan = planCluster(options);
+  const logsDir = join(options.dataDir, 'logs');
+  const supervisor = new Supervisor({
+    workspaceRoot: options.workspaceRoot,
+    logsDir,
+    readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+    stopTimeoutMs: options.stopTimeoutMs ?? 15_000,
+    onUnexpectedExit: options.onUnexpectedExit,
+  });
+  await supervisor.startAll(plan);
+  const gateway = plan[plan.length - 1];
+  if (gateway?.app !== 'gateway' || gateway.respPort === undefined) throw new Error('cluster plan has no gateway');
+  return {
+    plan,
+    supervisor,
+    gatewayUrl: `http://127.0.0.1:${gateway.httpPort}`,
+    respPort: gateway.respPort,
+    logsDir,
+    process(name: string) {
+      const found = supervisor.processes.find((p) => p.spec.name === name);
+      if (!found) throw new Error(`no process named ${name}`);
+      return found;
+    },
+    stop: () => supervisor.stopAll(),
+  };
+}
