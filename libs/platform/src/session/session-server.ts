@@ -1,0 +1,79 @@
+/**
+ * The server end of a multiplexed session: runs every incoming operation concurrently through
+ * `handle`, and sends results back batched (BatchWriter), each tagged with its request id.
+ *
+ * - A handler that throws yields that operation's error result (`toError` maps typed domain
+ *   errors to a gRPC status and RingKV reason); the stream itself stays up.
+ * - At most `maxInFlight` operations run at once per stream; beyond that the server stops
+ *   reading (HTTP/2 flow control then pushes back on the client) until some finish.
+ * - When the client half-closes, the server answers what is in flight, then ends the stream.
+ */
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { BatchWriter } from './batch-writer';
+import type { SessionErrorBody } from './session-error';
+import type {
+  ResultOrError,
+  SessionRequestMessage,
+  SessionResponseMessage,
+  SessionResultMessage,
+  Tagged,
+} from './session-types';
+
+export interface SessionServerOptions<Op, Result> {
+  handle: (op: Op) => Promise<Result>;
+  toError: (error: unknown) => SessionErrorBody;
+  maxInFlight?: number;
+}
+
+export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<unknown>>(
+  call: ServerDuplexStream<SessionRequestMessage<Op>, SessionResponseMessage<Result>>,
+  options: SessionServerOptions<Op, Result>,
+): void {
+  const maxInFlight = options.maxInFlight ?? 4096;
+  const writer = new BatchWriter<SessionResultMessage<Result>, SessionResponseMessage<Result>>(call, (results) => ({
+    results,
+  }));
+  let inFlight = 0;
+  let paused = false;
+  let clientDone = false;
+
+  const finishOne = (id: number, result: ResultOrError<Result>) => {
+    inFlight -= 1;
+    writer.push({ id, result });
+    if (paused && inFlight < maxInFlight / 2) {
+      paused = false;
+      call.resume();
+    }
+    if (clientDone && inFlight === 0) queueMicrotask(() => call.end());
+  };
+
+  call.on('data', (message: SessionRequestMessage<Op>) => {
+    for (const { id, op } of message.ops) {
+      inFlight += 1;
+      if (op === undefined) {
+        finishOne(id, { $case: 'error', value: { code: 3, reason: 'INVALID_REQUEST', message: 'empty operation' } });
+        continue;
+      }
+      let pending: Promise<Result>;
+      try {
+        pending = options.handle(op);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (result) => finishOne(id, result),
+        (error: unknown) => finishOne(id, { $case: 'error', value: options.toError(error) }),
+      );
+    }
+    if (inFlight >= maxInFlight && !paused) {
+      paused = true;
+      call.pause();
+    }
+  });
+  call.on('end', () => {
+    clientDone = true;
+    if (inFlight === 0) call.end();
+  });
+  call.on('error', () => writer.close());
+  call.on('cancelled', () => writer.close());
+}

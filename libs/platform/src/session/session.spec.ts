@@ -1,0 +1,135 @@
+import { credentials, sendUnaryData, Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { storageV1 } from '@ringkv/proto';
+import { SessionCallError } from './session-error';
+import { SessionClient } from './session-client';
+import { serveSession } from './session-server';
+
+type Op = NonNullable<storageV1.SessionOp['op']>;
+type Result = Exclude<NonNullable<storageV1.SessionResult['result']>, { $case: 'error' }>;
+
+class NotFoundHere extends Error {
+  readonly code = 'KEY_REFUSED';
+}
+
+/** A storage-shaped server whose Get answers with the key echoed back in `object`. */
+async function startServer(port = 0): Promise<{ server: Server; port: number; hung: Array<() => void> }> {
+  const server = new Server();
+  const hung: Array<() => void> = [];
+  const notUsed = (_call: unknown, cb: sendUnaryData<never>) => cb({ code: status.UNIMPLEMENTED });
+  const implementation: storageV1.StorageServiceServer = {
+    session: (call) =>
+      serveSession<Op, Result>(call, {
+        handle: async (op) => {
+          if (op.$case !== 'get') throw new Error('only get');
+          const { key } = op.value;
+          if (key === 'refuse') throw new NotFoundHere('refused');
+          if (key === 'hang') await new Promise<void>((resolve) => hung.push(resolve));
+          // Finish out of order.
+          await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5)));
+          return { $case: 'get', value: { found: true, object: Buffer.from(key) } };
+        },
+        toError: (error) =>
+          error instanceof NotFoundHere
+            ? { code: status.FAILED_PRECONDITION, reason: error.code, message: error.message }
+            : { code: status.INTERNAL, reason: 'INTERNAL_ERROR', message: String(error) },
+      }),
+    coordinate: notUsed,
+    apply: notUsed,
+    get: notUsed,
+    getMany: notUsed,
+    stats: notUsed,
+    health: notUsed,
+  };
+  server.addService(storageV1.StorageServiceService, implementation);
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  return { server, port: bound, hung };
+}
+
+function clientFor(port: number) {
+  const stub = new storageV1.StorageServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  return { stub, session: new SessionClient<Op, Result>(() => stub.session(), `127.0.0.1:${port}`) };
+}
+
+const get = (key: string): Op => ({ $case: 'get', value: { tenantId: 't', key } });
+
+describe('multiplexed session', () => {
+  it('matches many concurrent calls to their own results, in one or few messages', async () => {
+    const { server, port } = await startServer();
+    const { stub, session } = clientFor(port);
+    try {
+      const keys = Array.from({ length: 500 }, (_, i) => `key-${i}`);
+      const results = await Promise.all(keys.map((k) => session.call(get(k), 5_000)));
+      expect(results.map((r) => (r.$case === 'get' ? Buffer.from(r.value.object).toString() : r.$case))).toEqual(keys);
+      expect(session.stats().ops).toBe(500);
+      expect(session.stats().messages).toBeLessThanOrEqual(2);
+    } finally {
+      session.close();
+      stub.close();
+      server.forceShutdown();
+    }
+  });
+
+  it('fails only the call whose handler failed, with its status and reason', async () => {
+    const { server, port } = await startServer();
+    const { stub, session } = clientFor(port);
+    try {
+      const [ok, refused] = await Promise.allSettled([session.call(get('a'), 5_000), session.call(get('refuse'), 5_000)]);
+      expect(ok.status).toBe('fulfilled');
+      expect(refused).toMatchObject({
+        status: 'rejected',
+        reason: { code: status.FAILED_PRECONDITION, reason: 'KEY_REFUSED', message: 'refused' },
+      });
+      await expect(session.call(get('b'), 5_000)).resolves.toMatchObject({ $case: 'get' });
+    } finally {
+      session.close();
+      stub.close();
+      server.forceShutdown();
+    }
+  });
+
+  it('times out a call that is not answered by its deadline without disturbing the others', async () => {
+    const { server, port, hung } = await startServer();
+    const { stub, session } = clientFor(port);
+    try {
+      const slow = session.call(get('hang'), 100);
+      const fast = session.call(get('quick'), 5_000);
+      await expect(slow).rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED, reason: 'TIMEOUT' });
+      await expect(fast).resolves.toMatchObject({ $case: 'get' });
+      hung.forEach((release) => release()); // a late answer is ignored
+      await expect(session.call(get('after'), 5_000)).resolves.toMatchObject({ $case: 'get' });
+    } finally {
+      session.close();
+      stub.close();
+      server.forceShutdown();
+    }
+  });
+
+  it('fails in-flight calls with UNAVAILABLE when the server dies, and reconnects when it is back', async () => {
+    const first = await startServer();
+    const { stub, session } = clientFor(first.port);
+    try {
+      const stuck = session.call(get('hang'), 10_000);
+      await new Promise((r) => setTimeout(r, 50));
+      first.server.forceShutdown();
+      const error = await stuck.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SessionCallError);
+      expect(error).toMatchObject({ code: status.UNAVAILABLE });
+
+      const second = await startServer(first.port);
+      try {
+        let answer: unknown;
+        for (let attempt = 0; attempt < 50 && answer === undefined; attempt++) {
+          answer = await session.call(get('again'), 1_000).catch(() => new Promise((r) => setTimeout(r, 100)));
+        }
+        expect(answer).toMatchObject({ $case: 'get' });
+      } finally {
+        second.server.forceShutdown();
+      }
+    } finally {
+      session.close();
+      stub.close();
+    }
+  });
+});
