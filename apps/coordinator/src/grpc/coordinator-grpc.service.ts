@@ -1,30 +1,71 @@
 /**
- * The coordinator's gRPC surface (proto/ringkv/coordinator/v1). Health answers now; the KV
- * operations arrive with the coordinator work and answer UNIMPLEMENTED until then.
+ * The coordinator's gRPC surface (proto/ringkv/coordinator/v1): KV operations over the
+ * multiplexed Session stream (the gateway's hot path) and as unary calls, plus Health.
  */
 import { Injectable } from '@nestjs/common';
-import { sendUnaryData, ServerDuplexStream, ServerUnaryCall, status } from '@grpc/grpc-js';
+import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import { serveSession } from '@ringkv/platform';
 import { coordinatorV1 } from '@ringkv/proto';
+import { KvMetrics } from '../kv/kv.metrics';
+import { KvService } from '../kv/kv.service';
+import { MetadataService } from '../metadata/metadata.service';
+import { toServiceError, toSessionError } from './error-mapping';
 
-const unimplemented = (method: string) => ({
-  code: status.UNIMPLEMENTED,
-  details: `CoordinatorService.${method} is not implemented yet`,
-});
+type Op = NonNullable<coordinatorV1.SessionOp['op']>;
+type Result = Exclude<NonNullable<coordinatorV1.SessionResult['result']>, { $case: 'error' }>;
+
+const CONSISTENCY_LABEL: Record<number, string> = { 0: 'default', 1: 'one', 2: 'quorum', 3: 'all' };
 
 @Injectable()
 export class CoordinatorGrpcService {
+  constructor(
+    private readonly kv: KvService,
+    private readonly metadata: MetadataService,
+    private readonly metrics: KvMetrics,
+  ) {}
+
   handlers(): coordinatorV1.CoordinatorServiceServer {
-    const notYet =
-      (method: string) =>
-      (_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<never>): void =>
-        callback(unimplemented(method));
     return {
-      session: (call: ServerDuplexStream<coordinatorV1.SessionRequest, coordinatorV1.SessionResponse>) =>
-        call.emit('error', unimplemented('Session')),
-      put: notYet('Put'),
-      get: notYet('Get'),
-      delete: notYet('Delete'),
-      health: (_call, callback) => callback(null, { serving: true, ringEpoch: 0n }),
+      session: (call) => serveSession<Op, Result>(call, { handle: (op) => this.dispatch(op), toError: toSessionError }),
+      put: this.unary((request: coordinatorV1.PutRequest) => this.measure('put', request.consistency, () => this.kv.put(request))),
+      get: this.unary((request: coordinatorV1.GetRequest) => this.measure('get', request.consistency, () => this.kv.get(request))),
+      delete: this.unary((request: coordinatorV1.DeleteRequest) =>
+        this.measure('delete', request.consistency, () => this.kv.delete(request)),
+      ),
+      health: (_call, callback) => callback(null, { serving: true, ringEpoch: this.metadata.current().epoch }),
+    };
+  }
+
+  private async dispatch(op: Op): Promise<Result> {
+    switch (op.$case) {
+      case 'put':
+        return { $case: 'put', value: await this.measure('put', op.value.consistency, () => this.kv.put(op.value)) };
+      case 'get':
+        return { $case: 'get', value: await this.measure('get', op.value.consistency, () => this.kv.get(op.value)) };
+      case 'delete':
+        return { $case: 'delete', value: await this.measure('delete', op.value.consistency, () => this.kv.delete(op.value)) };
+    }
+  }
+
+  private async measure<T>(op: string, consistency: number, run: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    const label = CONSISTENCY_LABEL[consistency] ?? 'invalid';
+    try {
+      const result = await run();
+      this.metrics.observe(op, label, 'ok', start);
+      return result;
+    } catch (error) {
+      this.metrics.observe(op, label, toSessionError(error).reason, start);
+      throw error;
+    }
+  }
+
+  private unary<Req, Res>(run: (request: Req) => Promise<Res>) {
+    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      run(call.request).then(
+        (response) => callback(null, response),
+        (error: unknown) => callback(toServiceError(error)),
+      );
     };
   }
 }

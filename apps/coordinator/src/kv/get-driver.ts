@@ -1,0 +1,86 @@
+/**
+ * Drives one read across its replicas (the I/O half; GetCore in libs/cluster keeps the count):
+ * asks every live replica of the preference list, answers once R have answered (ALL: every
+ * replica), and afterwards repairs every replica that answered with something stale or nothing
+ * — including those that answer after the reply (read repair). Replicas known DOWN count as
+ * failed at once.
+ */
+import { decodeObject, GetCore, GetOutcome, ReadRepair, encodeObject, VersionedObject } from '@ringkv/cluster';
+import { classifyFailure } from './replica-failure';
+import type { Liveness, ReplicaTransport } from './replica-ports';
+
+export interface GetPlan {
+  tenantId: string;
+  key: string;
+  replicas: string[];
+  r: number;
+  deadline: number;
+  /** Deadline of each read-repair write, sent after the reply. */
+  repairTimeoutMs: number;
+}
+
+export interface GetDriverDeps {
+  transport: ReplicaTransport;
+  liveness: Liveness;
+  /** Told about each repair sent (for metrics), after the reply. */
+  onRepair: (repair: ReadRepair, ok: boolean) => void;
+}
+
+export async function runGet(plan: GetPlan, deps: GetDriverDeps): Promise<GetOutcome> {
+  const core = new GetCore({ replicas: plan.replicas, r: plan.r });
+  const timeLeft = () => Math.max(0, plan.deadline - Date.now());
+  let wake: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (wake = resolve));
+
+  const asks: Promise<void>[] = [];
+  for (const id of plan.replicas) {
+    if (!deps.liveness.isUp(id)) {
+      core.addResult(id, { ok: false, reason: 'DOWN' });
+      continue;
+    }
+    asks.push(
+      deps.transport.get(id, { tenantId: plan.tenantId, key: plan.key }, timeLeft()).then(
+        (bytes) => {
+          deps.liveness.recordSuccess(id);
+          let object: VersionedObject | undefined;
+          try {
+            object = bytes === undefined ? undefined : decodeObject(bytes);
+          } catch {
+            core.addResult(id, { ok: false, reason: 'MALFORMED_OBJECT' });
+            return;
+          }
+          core.addResult(id, { ok: true, object });
+          if (core.isDone()) wake();
+        },
+        (error: unknown) => {
+          if (classifyFailure(error) === 'transport') deps.liveness.recordFailure(id);
+          core.addResult(id, { ok: false });
+          if (core.isDone()) wake();
+        },
+      ),
+    );
+  }
+
+  const timer = setTimeout(() => {
+    core.deadlineExpired();
+    wake();
+  }, timeLeft());
+  if (!core.isDone()) await settled;
+  clearTimeout(timer);
+  const outcome = core.outcome();
+
+  // Read repair once every asked replica has answered or timed out (late answers included).
+  void Promise.allSettled(asks).then(() => repair(plan, core, deps));
+  return outcome;
+}
+
+function repair(plan: GetPlan, core: GetCore, deps: GetDriverDeps): void {
+  for (const fix of core.repairs()) {
+    deps.transport
+      .apply(fix.nodeId, { tenantId: plan.tenantId, key: plan.key, object: encodeObject(fix.object) }, plan.repairTimeoutMs)
+      .then(
+        () => deps.onRepair(fix, true),
+        () => deps.onRepair(fix, false),
+      );
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Drives one write across its replicas (the I/O half of Riak's put core/fsm split; the quorum
+ * bookkeeping is PutCore in libs/cluster):
+ *
+ *   1. replicas known DOWN fail at once (they get hints, nobody waits for their timeout);
+ *   2. the first live replica coordinates the version (Coordinate); if it fails, the next one
+ *      tries, until one succeeds or the deadline passes;
+ *   3. the resulting object is Applied to every other replica, and to JOINING nodes that will
+ *      own the key (those never count toward W);
+ *   4. the driver returns as soon as PutCore is done (W acks, quorum unreachable, or deadline),
+ *      after writing hints for every replica that is DOWN, failed or timed out;
+ *   5. stragglers keep going in the background; one that fails later gets its hint then.
+ */
+import { PutCore, PutOutcome } from '@ringkv/cluster';
+import type { storageV1 } from '@ringkv/proto';
+import { CoordinatorError } from './coordinator-error';
+import { classifyFailure, failureReason } from './replica-failure';
+import type { HintSink, Liveness, ReplicaTransport } from './replica-ports';
+
+export interface PutPlan {
+  tenantId: string;
+  key: string;
+  token: bigint;
+  /** Preference list (NORMAL and LEAVING nodes), in order. */
+  replicas: string[];
+  /** JOINING nodes that will own the key: they get the write, it does not count. */
+  pending: string[];
+  n: number;
+  w: number;
+  /** Absolute deadline, ms since the epoch. */
+  deadline: number;
+  request: storageV1.CoordinateRequest;
+}
+
+export interface PutDriverDeps {
+  transport: ReplicaTransport;
+  liveness: Liveness;
+  hints: HintSink;
+  onBackgroundError: (error: unknown) => void;
+}
+
+export interface PutReport {
+  outcome: PutOutcome;
+  /** The stored object (codec bytes) and the node that created the version, when one did. */
+  object?: Buffer;
+  coordinator?: string;
+  hinted: string[];
+}
+
+export async function runPut(plan: PutPlan, deps: PutDriverDeps): Promise<PutReport> {
+  const core = new PutCore({ replicas: plan.replicas, n: plan.n, w: plan.w });
+  const timeLeft = () => Math.max(0, plan.deadline - Date.now());
+  const live = plan.replicas.filter((id) => deps.liveness.isUp(id));
+  for (const id of plan.replicas) if (!live.includes(id)) core.addResult(id, { ok: false, reason: 'DOWN' });
+
+  const { object, coordinator } = await coordinate(plan, live, core, deps, timeLeft);
+  if (object === undefined || coordinator === undefined) {
+    core.deadlineExpired();
+    return { outcome: core.outcome(), hinted: [] };
+  }
+
+  const hinted = new Set<string>();
+  const hintFor = (targets: string[]) => {
+    const fresh = targets.filter((t) => !hinted.has(t));
+    fresh.forEach((t) => hinted.add(t));
+    if (fresh.length === 0) return Promise.resolve();
+    return deps.hints.write(
+      fresh.map((targetNode) => ({ targetNode, tenantId: plan.tenantId, key: plan.key, token: plan.token, object })),
+    );
+  };
+
+  let wake: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (wake = resolve));
+  let replied = false;
+  const apply = { tenantId: plan.tenantId, key: plan.key, object };
+  const fanOut = [...live.filter((id) => id !== coordinator && !core.acknowledged().includes(id)), ...plan.pending];
+  for (const id of fanOut) {
+    const counts = plan.replicas.includes(id);
+    deps.transport.apply(id, apply, timeLeft()).then(
+      () => {
+        deps.liveness.recordSuccess(id);
+        if (counts) core.addResult(id, { ok: true });
+        if (core.isDone()) wake();
+      },
+      (error: unknown) => {
+        if (classifyFailure(error) === 'transport') deps.liveness.recordFailure(id);
+        if (counts) core.addResult(id, { ok: false, reason: failureReason(error) });
+        // Before the reply, hints are written by the main path; after it, here.
+        if (replied) hintFor([id]).catch(deps.onBackgroundError);
+        if (core.isDone()) wake();
+      },
+    );
+  }
+
+  const timer = setTimeout(() => {
+    core.deadlineExpired();
+    wake();
+  }, timeLeft());
+  if (!core.isDone()) await settled;
+  clearTimeout(timer);
+
+  const outcome = core.outcome();
+  // Every replica that is DOWN or failed gets a hint; if the write did not reach W, so do
+  // those still silent (timed out). Joining nodes that failed are hinted too.
+  const failed = plan.replicas.filter((id) => !core.acknowledged().includes(id) && !core.pendingReplicas().includes(id));
+  const silent = outcome.kind === 'ok' ? [] : core.pendingReplicas();
+  replied = true; // from here on, late failures write their own hints
+  await hintFor([...failed, ...silent].filter((id) => id !== coordinator));
+  return { outcome, object, coordinator, hinted: [...hinted] };
+}
+
+async function coordinate(
+  plan: PutPlan,
+  live: string[],
+  core: PutCore,
+  deps: PutDriverDeps,
+  timeLeft: () => number,
+): Promise<{ object?: Buffer; coordinator?: string }> {
+  for (const id of live) {
+    if (timeLeft() === 0) break;
+    try {
+      const object = await deps.transport.coordinate(id, plan.request, timeLeft());
+      deps.liveness.recordSuccess(id);
+      core.addResult(id, { ok: true });
+      return { object, coordinator: id };
+    } catch (error) {
+      const kind = classifyFailure(error);
+      if (kind === 'invalid-request') throw new CoordinatorError('INVALID_REQUEST', failureReason(error));
+      if (kind === 'transport') deps.liveness.recordFailure(id);
+      core.addResult(id, { ok: false, reason: failureReason(error) });
+    }
+  }
+  return {};
+}
