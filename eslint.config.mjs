@@ -28,7 +28,7 @@ export default [
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:util', 'type:telemetry', 'type:proto'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:data', 'type:tool'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:util', 'type:data'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:util', 'type:data', 'type:tool'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...onlyLibs, 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...onlyLibs, 'type:testing', 'type:tool'] },
             { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:storage'] },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles one project (an app or a tool) and every lib it may import into dist/<project>/ with
+// Compiles one project (an app or a tool), every lib and the launcher into dist/<project>/ with
 // SWC. The output keeps the source tree's layout, and `@ringkv/<lib>` imports are rewritten to
 // relative paths, so `node dist/<project>/<root>/src/main.js` runs with no loader or bundler.
 // Type-checking is separate (`npm run typecheck`): SWC only strips types.
@@ -34,7 +34,9 @@ async function build(projectRoot) {
   const name = projectRoot.split('/').pop();
   const outDir = join(workspace, 'dist', name);
   await rm(outDir, { recursive: true, force: true });
-  const roots = [join(workspace, projectRoot, 'src'), ...(await libSourceRoots())];
+  // Tools may import the launcher (`@ringkv/launcher`), so its sources come along too.
+  const extra = projectRoot === 'tools/launcher' ? [] : [join(workspace, 'tools', 'launcher', 'src')];
+  const roots = [join(workspace, projectRoot, 'src'), ...(await libSourceRoots()), ...extra];
   const files = (await Promise.all(roots.map((r) => sources(r).catch(() => [])))).flat();
   await Promise.all(
     files.map(async (file) => {
