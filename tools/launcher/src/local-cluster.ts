@@ -4,6 +4,7 @@
  */
 import { ClusterOptions, planCluster, ProcessSpec } from './cluster-plan';
 import { ensureDatabase, ensurePostgres, ensureRedis } from './local-services';
+import { createDatabase, migrateToLatest } from '@ringkv/db';
 import { RunningProcess, Supervisor } from './supervisor';
 import { join } from 'node:path';
 
@@ -30,6 +31,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   await ensurePostgres(options.databaseUrl, log);
   await ensureRedis(options.redisUrl, log);
   if (await ensureDatabase(options.databaseUrl)) log(`created database ${new URL(options.databaseUrl).pathname.slice(1)}`);
+  await migrateDatabase(options.databaseUrl, log);
 
   const plan = planCluster(options);
   const logsDir = join(options.dataDir, 'logs');
@@ -56,4 +58,15 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     },
     stop: () => supervisor.stopAll(),
   };
+}
+
+/** Brings the metadata schema up to date before any service starts (coordinators do it too). */
+async function migrateDatabase(url: string, log: (line: string) => void): Promise<void> {
+  const db = createDatabase(url, { max: 1, applicationName: 'ringkv-launcher' });
+  try {
+    const { executed } = await migrateToLatest(db);
+    if (executed.length > 0) log(`applied schema migrations: ${executed.join(', ')}`);
+  } finally {
+    await db.destroy();
+  }
 }
