@@ -33,7 +33,7 @@ describe('coordinator quorum paths', () => {
   const grpcPort = (name: string) => cluster.plan.find((p) => p.name === name)!.grpcPort!;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ portOffset: 3_000 });
+    cluster = await startTestCluster({ portOffset: 3_000, gateway: false });
     db = createDatabase(cluster.databaseUrl);
     const tenants = new TenantRepository(db);
     await tenants.create({ id: 'acme', replicationFactor: 3 });
@@ -116,6 +116,10 @@ describe('coordinator quorum paths', () => {
       }
     } finally {
       hung.child.kill('SIGCONT');
+    }
+    // Once it runs again, both coordinators bring it back UP (ALL needs every replica).
+    for (const client of [c1, c2]) {
+      await eventually(() => client.get({ tenantId: 'acme', key: 'stop-0', consistency: ALL }), (r) => r.found, 'node-2 UP again');
     }
   });
 

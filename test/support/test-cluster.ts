@@ -17,6 +17,8 @@ export interface TestClusterOptions {
   portOffset: number;
   storageNodes?: number;
   coordinators?: number;
+  /** Start the gateway too (default true). */
+  gateway?: boolean;
   extraEnv?: Record<string, string>;
 }
 
@@ -60,6 +62,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       redisPrefix,
       adminKey,
       logLevel: 'info',
+      gateway: options.gateway,
       extraEnv: options.extraEnv,
     });
   } catch (error) {
@@ -67,7 +70,17 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
     throw error;
   }
   return {
-    ...cluster,
+    plan: cluster.plan,
+    supervisor: cluster.supervisor,
+    logsDir: cluster.logsDir,
+    process: (name: string) => cluster.process(name),
+    stop: () => cluster.stop(),
+    get gatewayUrl() {
+      return cluster.gatewayUrl;
+    },
+    get respPort() {
+      return cluster.respPort;
+    },
     adminKey,
     dataDir,
     databaseUrl,

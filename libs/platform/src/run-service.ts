@@ -25,6 +25,8 @@ export interface ServiceOptions {
   telemetry: Telemetry;
   /** Largest HTTP body accepted before it is buffered (413 beyond). */
   bodyLimitBytes?: number;
+  /** Let Nest register its JSON/urlencoded parsers (default); false when the app brings its own. */
+  bodyParser?: boolean;
   /** Runs after the app is created, before it listens (e.g. to register Fastify plugins). */
   configure?: (app: NestFastifyApplication) => Promise<void> | void;
 }
@@ -36,7 +38,7 @@ export async function runService(options: ServiceOptions): Promise<NestFastifyAp
   const app = await NestFactory.create<NestFastifyApplication>(
     options.module,
     new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 1_048_576, logger: false }),
-    { logger: new NestPinoLogger(logger), abortOnError: false },
+    { logger: new NestPinoLogger(logger), abortOnError: false, bodyParser: options.bodyParser ?? true },
   );
   instrumentHttp(app.getHttpAdapter().getInstance());
   await options.configure?.(app);

@@ -13,6 +13,6 @@ describe('replaceSection', () => {
     expect(text).toContain('engine numbers');
     expect(text).toContain('second run');
     expect(text).not.toContain('first run');
-    expect(text.match(/ycsb:start/g)).toHaveLength(1);
+    expect(text.match(/ycsb:begin/g)).toHaveLength(1);
   });
 });

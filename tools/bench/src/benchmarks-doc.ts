@@ -1,11 +1,11 @@
 /**
- * Writes one section of docs/benchmarks.md, between `<!-- <name>:start -->` and
+ * Writes one section of docs/benchmarks.md, between `<!-- <name>:begin -->` and
  * `<!-- <name>:end -->` markers, leaving every other section as it is.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export function replaceSection(file: string, name: string, body: string): void {
-  const start = `<!-- ${name}:start -->`;
+  const start = `<!-- ${name}:begin -->`;
   const end = `<!-- ${name}:end -->`;
   const block = `${start}\n${body.trim()}\n${end}`;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';

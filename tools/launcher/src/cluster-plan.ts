@@ -22,6 +22,8 @@ export interface ClusterOptions {
   redisPrefix: string;
   adminKey: string;
   logLevel: string;
+  /** Run the gateway too (default). Coordinator tests run without one. */
+  gateway?: boolean;
   /** Extra environment for every process (tests shorten timeouts with it). */
   extraEnv?: Record<string, string>;
 }
@@ -109,7 +111,7 @@ export function planCluster(options: ClusterOptions): ProcessSpec[] {
     },
   };
   // Start order: storage nodes, then coordinators, then the gateway; stop in reverse.
-  return [...storage, ...coordinators, gateway];
+  return options.gateway === false ? [...storage, ...coordinators] : [...storage, ...coordinators, gateway];
 }
 
 function range(n: number): number[] {

@@ -43,13 +43,20 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     onUnexpectedExit: options.onUnexpectedExit,
   });
   await supervisor.startAll(plan);
-  const gateway = plan[plan.length - 1];
-  if (gateway?.app !== 'gateway' || gateway.respPort === undefined) throw new Error('cluster plan has no gateway');
+  const gateway = plan.find((p) => p.app === 'gateway');
+  const needGateway = (): ProcessSpec => {
+    if (!gateway) throw new Error('this cluster runs without a gateway');
+    return gateway;
+  };
   return {
     plan,
     supervisor,
-    gatewayUrl: `http://127.0.0.1:${gateway.httpPort}`,
-    respPort: gateway.respPort,
+    get gatewayUrl() {
+      return `http://127.0.0.1:${needGateway().httpPort}`;
+    },
+    get respPort() {
+      return needGateway().respPort ?? 0;
+    },
     logsDir,
     process(name: string) {
       const found = supervisor.processes.find((p) => p.spec.name === name);

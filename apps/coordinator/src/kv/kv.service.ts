@@ -148,6 +148,7 @@ export class KvService {
         n,
         w,
         deadline: target.deadline,
+        coordinateAttemptMs: Math.max(100, Math.floor((target.deadline - Date.now()) / 3)),
         request: {
           tenantId: target.tenant.id,
           key,

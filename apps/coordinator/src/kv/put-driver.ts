@@ -29,6 +29,9 @@ export interface PutPlan {
   w: number;
   /** Absolute deadline, ms since the epoch. */
   deadline: number;
+  /** Longest a coordinating replica may take before the next one is tried: a hung node must
+   *  not use up the whole deadline. */
+  coordinateAttemptMs: number;
   request: storageV1.CoordinateRequest;
 }
 
@@ -49,11 +52,16 @@ export interface PutReport {
 
 export async function runPut(plan: PutPlan, deps: PutDriverDeps): Promise<PutReport> {
   const core = new PutCore({ replicas: plan.replicas, n: plan.n, w: plan.w });
+  const failed = new Set<string>();
+  const fail = (id: string, reason: string) => {
+    failed.add(id);
+    if (plan.replicas.includes(id)) core.addResult(id, { ok: false, reason });
+  };
   const timeLeft = () => Math.max(0, plan.deadline - Date.now());
   const live = plan.replicas.filter((id) => deps.liveness.isUp(id));
-  for (const id of plan.replicas) if (!live.includes(id)) core.addResult(id, { ok: false, reason: 'DOWN' });
+  for (const id of plan.replicas) if (!live.includes(id)) fail(id, 'DOWN');
 
-  const { object, coordinator } = await coordinate(plan, live, core, deps, timeLeft);
+  const { object, coordinator } = await coordinate(plan, live, core, fail, deps, timeLeft);
   if (object === undefined || coordinator === undefined) {
     core.deadlineExpired();
     return { outcome: core.outcome(), hinted: [] };
@@ -84,7 +92,7 @@ export async function runPut(plan: PutPlan, deps: PutDriverDeps): Promise<PutRep
       },
       (error: unknown) => {
         if (classifyFailure(error) === 'transport') deps.liveness.recordFailure(id);
-        if (counts) core.addResult(id, { ok: false, reason: failureReason(error) });
+        fail(id, failureReason(error));
         // Before the reply, hints are written by the main path; after it, here.
         if (replied) hintFor([id]).catch(deps.onBackgroundError);
         if (core.isDone()) wake();
@@ -100,10 +108,9 @@ export async function runPut(plan: PutPlan, deps: PutDriverDeps): Promise<PutRep
   clearTimeout(timer);
 
   const outcome = core.outcome();
-  // Every replica that is DOWN or failed gets a hint; if the write did not reach W, so do
-  // those still silent (timed out). Joining nodes that failed are hinted too.
-  const failed = plan.replicas.filter((id) => !core.acknowledged().includes(id) && !core.pendingReplicas().includes(id));
-  const silent = outcome.kind === 'ok' ? [] : core.pendingReplicas();
+  // Every replica that is DOWN or failed gets a hint (joining nodes too); if the write did not
+  // reach W, so do those still silent (timed out).
+  const silent = outcome.kind === 'ok' ? [] : core.pendingReplicas().filter((id) => !failed.has(id));
   replied = true; // from here on, late failures write their own hints
   await hintFor([...failed, ...silent].filter((id) => id !== coordinator));
   return { outcome, object, coordinator, hinted: [...hinted] };
@@ -113,13 +120,14 @@ async function coordinate(
   plan: PutPlan,
   live: string[],
   core: PutCore,
+  fail: (id: string, reason: string) => void,
   deps: PutDriverDeps,
   timeLeft: () => number,
 ): Promise<{ object?: Buffer; coordinator?: string }> {
   for (const id of live) {
     if (timeLeft() === 0) break;
     try {
-      const object = await deps.transport.coordinate(id, plan.request, timeLeft());
+      const object = await deps.transport.coordinate(id, plan.request, Math.min(timeLeft(), plan.coordinateAttemptMs));
       deps.liveness.recordSuccess(id);
       core.addResult(id, { ok: true });
       return { object, coordinator: id };
@@ -127,7 +135,7 @@ async function coordinate(
       const kind = classifyFailure(error);
       if (kind === 'invalid-request') throw new CoordinatorError('INVALID_REQUEST', failureReason(error));
       if (kind === 'transport') deps.liveness.recordFailure(id);
-      core.addResult(id, { ok: false, reason: failureReason(error) });
+      fail(id, failureReason(error));
     }
   }
   return {};
