@@ -11,7 +11,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { tokensFor } from '@ringkv/cluster';
 import type { CoordinatorConfig } from '@ringkv/config';
 import { LOGGER, Readiness } from '@ringkv/platform';
-import type { Logger } from '@ringkv/telemetry';
+import { gauge, type Logger } from '@ringkv/telemetry';
 import Redis from 'ioredis';
 import { COORDINATOR_CONFIG } from '../coordinator.tokens';
 import { CoordinatorError } from '../kv/coordinator-error';
@@ -38,6 +38,8 @@ export class MetadataService implements OnModuleInit, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     readiness: Readiness,
   ) {
+    gauge('ringkv_coordinator_ring_epoch', 'Ring epoch this coordinator routes with', () => Number(this.view.epoch));
+    gauge('ringkv_coordinator_ring_nodes', 'Storage nodes on the ring this coordinator routes with', () => this.view.nodeCount);
     readiness.register('ring', () => {
       if (!this.loaded) throw new Error('ring not loaded yet');
       if (this.view.nodeCount === 0) throw new Error('the ring has no storage nodes');
