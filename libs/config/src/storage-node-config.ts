@@ -55,6 +55,12 @@ export const storageNodeConfigSchema = {
       schema: nonNegativeInt(),
       default: 256 * 1024 * 1024,
     }),
+    diskCheckIntervalMs: setting({
+      env: 'RINGKV_DISK_CHECK_INTERVAL_MS',
+      description: 'How often free disk space is checked against RINGKV_MIN_FREE_DISK_BYTES (writes resume once it is back).',
+      schema: positiveInt(),
+      default: 5_000,
+    }),
   },
 };
 

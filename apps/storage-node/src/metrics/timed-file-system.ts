@@ -1,0 +1,98 @@
+/**
+ * A FileSystem decorator that times the commit log's fsyncs (SYSTEM.md §10 asks for commit-log
+ * fsync latency, and the engine does not time them itself). It wraps the engine's file system
+ * and observes `sync()` on commit-log segment files only; every call passes through unchanged,
+ * errors included, so it changes nothing about durability or fault handling.
+ */
+import type { FileSystem, ReadableFile, WritableFile } from '@ringkv/storage-engine';
+
+/** Commit-log segment files end in this (libs/storage-engine file names). */
+const SEGMENT_SUFFIX = '.log';
+
+export type SyncObserver = (seconds: number, ok: boolean) => void;
+
+class TimedWritableFile implements WritableFile {
+  constructor(
+    private readonly file: WritableFile,
+    private readonly observe: SyncObserver,
+  ) {}
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  size(): number {
+    return this.file.size();
+  }
+
+  append(data: Uint8Array): Promise<void> {
+    return this.file.append(data);
+  }
+
+  async sync(): Promise<void> {
+    const start = process.hrtime.bigint();
+    try {
+      await this.file.sync();
+      this.observe(Number(process.hrtime.bigint() - start) / 1e9, true);
+    } catch (error) {
+      this.observe(Number(process.hrtime.bigint() - start) / 1e9, false);
+      throw error;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+}
+
+export class TimedFileSystem implements FileSystem {
+  constructor(
+    private readonly inner: FileSystem,
+    private readonly observe: SyncObserver,
+  ) {}
+
+  mkdir(dir: string): Promise<void> {
+    return this.inner.mkdir(dir);
+  }
+
+  readdir(dir: string): Promise<string[]> {
+    return this.inner.readdir(dir);
+  }
+
+  exists(path: string): Promise<boolean> {
+    return this.inner.exists(path);
+  }
+
+  async openAppend(path: string): Promise<WritableFile> {
+    const file = await this.inner.openAppend(path);
+    return path.endsWith(SEGMENT_SUFFIX) ? new TimedWritableFile(file, this.observe) : file;
+  }
+
+  openRead(path: string): Promise<ReadableFile> {
+    return this.inner.openRead(path);
+  }
+
+  readFile(path: string): Promise<Buffer> {
+    return this.inner.readFile(path);
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.inner.rename(from, to);
+  }
+
+  unlink(path: string): Promise<void> {
+    return this.inner.unlink(path);
+  }
+
+  removeTree(dir: string): Promise<void> {
+    return this.inner.removeTree(dir);
+  }
+
+  syncDir(dir: string): Promise<void> {
+    return this.inner.syncDir(dir);
+  }
+
+  freeBytes(path: string): Promise<bigint> {
+    return this.inner.freeBytes(path);
+  }
+}
