@@ -47,7 +47,8 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   const adminKey = `rkv_admin_${randomBytes(32).toString('base64url')}`;
   const cleanup = async () => {
     await dropDatabase(databaseUrl).catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    // RINGKV_TEST_KEEP_DATA=1 keeps data and logs of test clusters for post-mortems.
+    if (process.env['RINGKV_TEST_KEEP_DATA'] !== '1') rmSync(dataDir, { recursive: true, force: true });
   };
   let cluster: LocalCluster;
   try {

@@ -1,0 +1,55 @@
+/**
+ * Active tenants by id, for authorisation and rate limits on the request path. Rows are cached
+ * in process for a few seconds and evicted at once by `{"kind":"tenant"}` metadata events, so a
+ * changed limit or a deleted tenant takes effect on every gateway almost immediately without a
+ * PostgreSQL round trip per request. Concurrent misses for one id share one query.
+ */
+import { Injectable } from '@nestjs/common';
+import { Tenant, TenantRepository } from '@ringkv/db';
+import { MetadataEvents } from '../infra/metadata-events';
+
+/** Bounds staleness if an invalidation message is lost. */
+const TENANT_CACHE_MS = 5_000;
+const MAX_CACHED = 10_000;
+
+@Injectable()
+export class TenantDirectory {
+  private readonly cache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  private readonly loading = new Map<string, Promise<Tenant | undefined>>();
+  private generation = 0;
+
+  constructor(
+    private readonly tenants: TenantRepository,
+    events: MetadataEvents,
+  ) {
+    events.onEvent((event) => {
+      if (event.kind !== 'tenant') return;
+      this.generation++;
+      this.cache.delete(event.id);
+    });
+  }
+
+  /** The active tenant with this id, or undefined (absent or being deleted). */
+  async find(id: string): Promise<Tenant | undefined> {
+    const cached = this.cache.get(id);
+    if (cached && cached.until > Date.now()) return cached.tenant;
+    let pending = this.loading.get(id);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.tenants
+        .find(id)
+        .then((row) => {
+          const tenant = row && row.deletedAt === null ? row : undefined;
+          // An invalidation that arrived during the query may describe a newer row: do not cache.
+          if (generation === this.generation) {
+            if (this.cache.size >= MAX_CACHED) this.cache.clear();
+            this.cache.set(id, { tenant, until: Date.now() + TENANT_CACHE_MS });
+          }
+          return tenant;
+        })
+        .finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+}
