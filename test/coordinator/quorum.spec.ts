@@ -51,10 +51,15 @@ describe('coordinator quorum paths', () => {
     await cluster?.destroy();
   });
 
+  /** Restarts a process and waits until both coordinators serve ALL reads again (every node UP). */
   async function restart(name: string): Promise<void> {
     const proc = cluster.process(name);
     const fresh = cluster.supervisor.start(proc.spec);
     await cluster.supervisor.waitReady(fresh);
+    await c1.put({ tenantId: 'acme', key: 'probe', value: value('p'), consistency: ONE });
+    for (const client of [c1, c2]) {
+      await eventually(() => client.get({ tenantId: 'acme', key: 'probe', consistency: ALL }), (r) => r.found, `${name} back in service`);
+    }
   }
 
   it('writes, reads and deletes at QUORUM with RF=3, every replica holding the write', async () => {

@@ -7,6 +7,7 @@
  */
 import { Server, ServerCredentials, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '@ringkv/telemetry';
+import { drainSessions } from '../session/session-server';
 
 export interface GrpcServerOptions {
   host: string;
@@ -58,6 +59,7 @@ export class GrpcServer {
   async shutdown(timeoutMs: number): Promise<void> {
     if (this.boundPort === undefined) return;
     this.boundPort = undefined;
+    drainSessions();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.logger.warn('gRPC calls still running at the shutdown deadline; cancelling them');

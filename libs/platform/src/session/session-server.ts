@@ -7,6 +7,9 @@
  * - At most `maxInFlight` operations run at once per stream; beyond that the server stops
  *   reading (HTTP/2 flow control then pushes back on the client) until some finish.
  * - When the client half-closes, the server answers what is in flight, then ends the stream.
+ * - On shutdown (`drainSessions`, called by GrpcServer before it stops), every open session
+ *   answers what it has in flight, refuses new operations with UNAVAILABLE, and ends, so the
+ *   server can stop without waiting for long-lived streams to time out.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { BatchWriter } from './batch-writer';
@@ -25,6 +28,13 @@ export interface SessionServerOptions<Op, Result> {
   maxInFlight?: number;
 }
 
+const openSessions = new Set<() => void>();
+
+/** Ends every open session gracefully (see the file comment). */
+export function drainSessions(): void {
+  for (const drain of [...openSessions]) drain();
+}
+
 export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<unknown>>(
   call: ServerDuplexStream<SessionRequestMessage<Op>, SessionResponseMessage<Result>>,
   options: SessionServerOptions<Op, Result>,
@@ -36,6 +46,19 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
   let inFlight = 0;
   let paused = false;
   let clientDone = false;
+  let draining = false;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    openSessions.delete(drain);
+    call.end();
+  };
+  const drain = () => {
+    draining = true;
+    if (inFlight === 0) queueMicrotask(end);
+  };
+  openSessions.add(drain);
 
   const finishOne = (id: number, result: ResultOrError<Result>) => {
     inFlight -= 1;
@@ -44,7 +67,7 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
       paused = false;
       call.resume();
     }
-    if (clientDone && inFlight === 0) queueMicrotask(() => call.end());
+    if ((clientDone || draining) && inFlight === 0) queueMicrotask(end);
   };
 
   call.on('data', (message: SessionRequestMessage<Op>) => {
@@ -52,6 +75,10 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
       inFlight += 1;
       if (op === undefined) {
         finishOne(id, { $case: 'error', value: { code: 3, reason: 'INVALID_REQUEST', message: 'empty operation' } });
+        continue;
+      }
+      if (draining) {
+        finishOne(id, { $case: 'error', value: { code: 14, reason: 'SERVICE_UNAVAILABLE', message: 'server is shutting down' } });
         continue;
       }
       let pending: Promise<Result>;
@@ -72,8 +99,13 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
   });
   call.on('end', () => {
     clientDone = true;
-    if (inFlight === 0) call.end();
+    if (inFlight === 0) end();
   });
-  call.on('error', () => writer.close());
-  call.on('cancelled', () => writer.close());
+  const gone = () => {
+    openSessions.delete(drain);
+    writer.close();
+  };
+  call.on('error', gone);
+  call.on('cancelled', gone);
+  call.on('close', () => openSessions.delete(drain));
 }

@@ -2,7 +2,7 @@ import { credentials, sendUnaryData, Server, ServerCredentials, status } from '@
 import { storageV1 } from '@ringkv/proto';
 import { SessionCallError } from './session-error';
 import { SessionClient } from './session-client';
-import { serveSession } from './session-server';
+import { drainSessions, serveSession } from './session-server';
 
 type Op = NonNullable<storageV1.SessionOp['op']>;
 type Result = Exclude<NonNullable<storageV1.SessionResult['result']>, { $case: 'error' }>;
@@ -130,6 +130,27 @@ describe('multiplexed session', () => {
     } finally {
       session.close();
       stub.close();
+    }
+  });
+});
+
+describe('session drain on shutdown', () => {
+  it('lets a server stop promptly: in-flight calls finish, the stream ends, the client sees UNAVAILABLE after', async () => {
+    const { server, port, hung } = await startServer();
+    const { stub, session } = clientFor(port);
+    try {
+      const inFlight = session.call(get('hang'), 10_000);
+      await new Promise((r) => setTimeout(r, 50));
+      const stopped = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      drainSessions();
+      hung.forEach((release) => release());
+      await expect(inFlight).resolves.toMatchObject({ $case: 'get' });
+      await stopped; // would hang until the stream times out without the drain
+      await expect(session.call(get('late'), 1_000)).rejects.toBeInstanceOf(SessionCallError);
+    } finally {
+      session.close();
+      stub.close();
+      server.forceShutdown();
     }
   });
 });
