@@ -58,6 +58,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_TRACES_EXPORTER ??= 'none';
+  // Only what RingKV's request path crosses between processes: every other instrumentation
+  // (fs, dns, Nest, ioredis...) costs startup time and a span per call on the hot path.
+  process.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ??= 'http,grpc,pg,runtime-node';
 
   const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const sdk = new NodeSDK({
@@ -67,20 +70,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     logRecordProcessors: [],
     metricReaders: [prometheus],
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.traceSampleRatio) }),
-    instrumentations: [
-      getNodeAutoInstrumentations({
-        // Only what RingKV's request path crosses; the rest costs startup time and noise.
-        '@opentelemetry/instrumentation-http': { enabled: true },
-        '@opentelemetry/instrumentation-grpc': { enabled: true },
-        '@opentelemetry/instrumentation-pg': { enabled: true },
-        '@opentelemetry/instrumentation-ioredis': { enabled: true },
-        '@opentelemetry/instrumentation-fs': { enabled: false },
-        '@opentelemetry/instrumentation-dns': { enabled: false },
-        '@opentelemetry/instrumentation-net': { enabled: false },
-        '@opentelemetry/instrumentation-pino': { enabled: false },
-        '@opentelemetry/instrumentation-runtime-node': { enabled: true },
-      }),
-    ],
+    instrumentations: [getNodeAutoInstrumentations()],
   });
   sdk.start();
   const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
 
 async function createTenant(pool: Pool, adminKey: string): Promise<string> {
   const admin = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
-  await request(pool, 'POST', '/v1/tenants', admin, JSON.stringify({ tenant_id: 'bench', replication_factor: 3 }));
+  await request(pool, 'POST', '/v1/tenants', admin, JSON.stringify({ tenant_id: 'bench', replication_factor: 3, write_rate_limit: 1_000_000, read_rate_limit: 1_000_000 }));
   const created = await request(pool, 'POST', '/v1/tenants/bench/api-keys', admin, JSON.stringify({ name: 'bench' }));
   return (JSON.parse(created) as { api_key: string }).api_key;
 }

@@ -65,7 +65,9 @@ export class Supervisor {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
     const logFile = join(this.options.logsDir, `${spec.name}.log`);
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    // RINGKV_CHILD_NODE_ARGS adds Node flags to every child (e.g. `--cpu-prof` for profiling).
+    const extraArgs = (process.env['RINGKV_CHILD_NODE_ARGS'] ?? '').split(' ').filter((a) => a.length > 0);
+    const child = spawn(process.execPath, ['--enable-source-maps', ...extraArgs, entry], {
       cwd: this.options.workspaceRoot,
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', fd, fd, 'ipc'],
