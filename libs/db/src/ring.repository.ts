@@ -58,8 +58,8 @@ export class RingRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** The current epoch (0 before bootstrap). */
-  async currentEpoch(): Promise<bigint> {
-    const row = await this.db.selectFrom('ring_epoch').select('epoch').executeTakeFirstOrThrow();
+  async currentEpoch(trx?: Kysely<Database>): Promise<bigint> {
+    const row = await (trx ?? this.db).selectFrom('ring_epoch').select('epoch').executeTakeFirstOrThrow();
     return row.epoch;
   }
 
@@ -137,6 +137,30 @@ export class RingRepository {
       .returning('epoch')
       .executeTakeFirstOrThrow();
     return row.epoch;
+  }
+
+  /**
+   * Records where nodes listen now (a node restarted on another host or port keeps its id, its
+   * tokens and its data). Only nodes whose address changed are touched; if any was, the epoch is
+   * bumped so every coordinator reloads the ring. Unknown and REMOVED nodes are ignored.
+   */
+  async refreshAddresses(nodes: ReadonlyArray<{ id: string; host: string; port: number }>): Promise<{ changed: string[]; epoch: bigint }> {
+    return this.withTopologyLock(async (trx) => {
+      const changed: string[] = [];
+      for (const node of nodes) {
+        const row = await trx
+          .updateTable('storage_nodes')
+          .set({ host: node.host, port: node.port, updated_at: sql<Date>`now()` })
+          .where('id', '=', node.id)
+          .where('state', '<>', 'REMOVED')
+          .where((eb) => eb.or([eb('host', '<>', node.host), eb('port', '<>', node.port)]))
+          .returning('id')
+          .executeTakeFirst();
+        if (row) changed.push(row.id);
+      }
+      const epoch = changed.length > 0 ? await this.bumpEpoch(trx) : await this.currentEpoch(trx);
+      return { changed, epoch };
+    });
   }
 
   /**

@@ -82,6 +82,20 @@ describe('RingRepository', () => {
       await ring.replaceTokens('b', [200n]);
     });
 
+    it('records a node that moved to a new address, bumping the epoch only when something changed', async () => {
+      const before = await ring.currentEpoch();
+      const moved = await ring.refreshAddresses([
+        { id: 'a', host: 'ha', port: 2 },
+        { id: 'b', host: 'hb', port: 1 },
+        { id: 'ghost', host: 'x', port: 9 },
+      ]);
+      expect(moved).toEqual({ changed: ['a'], epoch: before + 1n });
+      const a = (await ring.load()).nodes.find((n) => n.id === 'a')!;
+      expect([a.host, a.port, a.tokens]).toEqual(['ha', 2, [100n, 300n]]);
+      expect(await ring.refreshAddresses([{ id: 'a', host: 'ha', port: 2 }])).toEqual({ changed: [], epoch: before + 1n });
+      await ring.refreshAddresses([{ id: 'a', host: 'ha', port: 1 }]);
+    });
+
     it('round-trips uint64 tokens at the extremes exactly, in unsigned order', async () => {
       const extremes = [0n, 1n, (1n << 53n) + 1n, TWO_63 - 1n, TWO_63, MAX_U64 - 1n, MAX_U64];
       await nodes.register({ id: 'edge', host: 'he', port: 1, state: 'NORMAL' });

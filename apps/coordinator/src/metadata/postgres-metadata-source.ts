@@ -33,6 +33,10 @@ export class PostgresMetadataSource implements MetadataSource {
   }
 
   async bootstrap(nodes: BootstrapNode[]): Promise<void> {
-    if (nodes.length > 0) await this.ring.bootstrap(nodes);
+    if (nodes.length === 0) return;
+    const { bootstrapped } = await this.ring.bootstrap(nodes);
+    // An existing cluster whose nodes now listen elsewhere (restarted on other ports or hosts):
+    // keep their ids, tokens and data, and route to where they are.
+    if (!bootstrapped) await this.ring.refreshAddresses(nodes);
   }
 }
