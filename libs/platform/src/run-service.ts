@@ -69,7 +69,11 @@ export async function runService(options: ServiceOptions): Promise<NestFastifyAp
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  if (options.config.exitWithParent && process.send) process.once('disconnect', () => void stop('parent-exit'));
+  if (options.config.exitWithParent) {
+    // The parent may already be gone (it died while this process was booting).
+    if (process.connected === false) void stop('parent-exit');
+    else process.once('disconnect', () => void stop('parent-exit'));
+  }
 
   await app.listen(options.config.http.port, options.config.http.host);
   logger.info({ host: options.config.http.host, port: options.config.http.port }, 'HTTP server listening');
