@@ -10,6 +10,7 @@ export * from './errors';
 export { inTransaction } from './transaction';
 export {
   migrateToLatest,
+  openMigratedDatabase,
   StaticMigrationProvider,
   SCHEMA_MIGRATION_TABLE,
   SCHEMA_MIGRATION_LOCK_TABLE,

@@ -9,6 +9,8 @@
  *   session-level PostgreSQL advisory lock while it decides and applies, so the second caller
  *   waits, then finds nothing left to do. Its bookkeeping tables are created idempotently.
  */
+import { createDatabase } from './database';
+import type { DatabaseOptions } from './database';
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { SchemaMigrationError } from './errors';
@@ -58,4 +60,19 @@ export async function migrateToLatest(db: Kysely<Database>, options: MigrateOpti
     executed: results.filter((result) => result.status === 'Success').map((result) => result.migrationName),
     known: Object.keys(migrations).sort(),
   };
+}
+
+/**
+ * A process's pool, with the schema brought to the latest migration first: what every RingKV
+ * service does at boot, so none ever queries tables an older schema lacks.
+ */
+export async function openMigratedDatabase(url: string, options: DatabaseOptions = {}): Promise<Kysely<Database>> {
+  const db = createDatabase(url, options);
+  try {
+    await migrateToLatest(db);
+    return db;
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type { CoordinatorConfig } from '@ringkv/config';
-import { createDatabase, Database, HintRepository, migrateToLatest, RingRepository, TenantRepository } from '@ringkv/db';
+import { Database, HintRepository, openMigratedDatabase, RingRepository, TenantRepository } from '@ringkv/db';
 import type { Kysely } from 'kysely';
 import { COORDINATOR_CONFIG } from '../coordinator.tokens';
 
@@ -24,11 +24,8 @@ export const databaseProviders: Provider[] = [
   {
     provide: DATABASE,
     inject: [COORDINATOR_CONFIG],
-    useFactory: async (config: CoordinatorConfig) => {
-      const db = createDatabase(config.database.url, { max: config.database.poolSize, applicationName: config.serviceName });
-      await migrateToLatest(db);
-      return db;
-    },
+    useFactory: (config: CoordinatorConfig) =>
+      openMigratedDatabase(config.database.url, { max: config.database.poolSize, applicationName: config.serviceName }),
   },
   DatabaseLifecycle,
   { provide: RingRepository, inject: [DATABASE], useFactory: (db: Kysely<Database>) => new RingRepository(db) },

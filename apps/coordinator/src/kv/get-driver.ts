@@ -6,6 +6,7 @@
  * failed at once.
  */
 import { decodeObject, GetCore, GetOutcome, ReadRepair, encodeObject, VersionedObject } from '@ringkv/cluster';
+import { QuorumWait } from './quorum-wait';
 import { classifyFailure } from './replica-failure';
 import type { Liveness, ReplicaTransport } from './replica-ports';
 
@@ -29,8 +30,7 @@ export interface GetDriverDeps {
 export async function runGet(plan: GetPlan, deps: GetDriverDeps): Promise<GetOutcome> {
   const core = new GetCore({ replicas: plan.replicas, r: plan.r });
   const timeLeft = () => Math.max(0, plan.deadline - Date.now());
-  let wake: () => void = () => undefined;
-  const settled = new Promise<void>((resolve) => (wake = resolve));
+  const wait = new QuorumWait(core);
 
   const asks: Promise<void>[] = [];
   for (const id of plan.replicas) {
@@ -45,28 +45,22 @@ export async function runGet(plan: GetPlan, deps: GetDriverDeps): Promise<GetOut
           let object: VersionedObject | undefined;
           try {
             object = bytes === undefined ? undefined : decodeObject(bytes);
+            core.addResult(id, { ok: true, object });
           } catch {
             core.addResult(id, { ok: false, reason: 'MALFORMED_OBJECT' });
-            return;
           }
-          core.addResult(id, { ok: true, object });
-          if (core.isDone()) wake();
+          wait.check();
         },
         (error: unknown) => {
           if (classifyFailure(error) === 'transport') deps.liveness.recordFailure(id);
           core.addResult(id, { ok: false });
-          if (core.isDone()) wake();
+          wait.check();
         },
       ),
     );
   }
 
-  const timer = setTimeout(() => {
-    core.deadlineExpired();
-    wake();
-  }, timeLeft());
-  if (!core.isDone()) await settled;
-  clearTimeout(timer);
+  await wait.until(timeLeft());
   const outcome = core.outcome();
 
   // Read repair once every asked replica has answered or timed out (late answers included).

@@ -14,6 +14,7 @@
 import { PutCore, PutOutcome } from '@ringkv/cluster';
 import type { storageV1 } from '@ringkv/proto';
 import { CoordinatorError } from './coordinator-error';
+import { QuorumWait } from './quorum-wait';
 import { classifyFailure, failureReason } from './replica-failure';
 import type { HintSink, Liveness, ReplicaTransport } from './replica-ports';
 
@@ -77,8 +78,7 @@ export async function runPut(plan: PutPlan, deps: PutDriverDeps): Promise<PutRep
     );
   };
 
-  let wake: () => void = () => undefined;
-  const settled = new Promise<void>((resolve) => (wake = resolve));
+  const wait = new QuorumWait(core);
   let replied = false;
   const apply = { tenantId: plan.tenantId, key: plan.key, object };
   const fanOut = [...live.filter((id) => id !== coordinator && !core.acknowledged().includes(id)), ...plan.pending];
@@ -88,24 +88,19 @@ export async function runPut(plan: PutPlan, deps: PutDriverDeps): Promise<PutRep
       () => {
         deps.liveness.recordSuccess(id);
         if (counts) core.addResult(id, { ok: true });
-        if (core.isDone()) wake();
+        wait.check();
       },
       (error: unknown) => {
         if (classifyFailure(error) === 'transport') deps.liveness.recordFailure(id);
         fail(id, failureReason(error));
         // Before the reply, hints are written by the main path; after it, here.
         if (replied) hintFor([id]).catch(deps.onBackgroundError);
-        if (core.isDone()) wake();
+        wait.check();
       },
     );
   }
 
-  const timer = setTimeout(() => {
-    core.deadlineExpired();
-    wake();
-  }, timeLeft());
-  if (!core.isDone()) await settled;
-  clearTimeout(timer);
+  await wait.until(timeLeft());
 
   const outcome = core.outcome();
   // Every replica that is DOWN or failed gets a hint (joining nodes too); if the write did not

@@ -5,7 +5,7 @@
  */
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type { GatewayConfig } from '@ringkv/config';
-import { ApiKeyRepository, createDatabase, Database, migrateToLatest, TenantRepository } from '@ringkv/db';
+import { ApiKeyRepository, Database, openMigratedDatabase, TenantRepository } from '@ringkv/db';
 import type { Kysely } from 'kysely';
 import { DATABASE, GATEWAY_CONFIG } from '../gateway.tokens';
 
@@ -22,11 +22,8 @@ export const databaseProviders: Provider[] = [
   {
     provide: DATABASE,
     inject: [GATEWAY_CONFIG],
-    useFactory: async (config: GatewayConfig) => {
-      const db = createDatabase(config.database.url, { max: config.database.poolSize, applicationName: config.serviceName });
-      await migrateToLatest(db);
-      return db;
-    },
+    useFactory: (config: GatewayConfig) =>
+      openMigratedDatabase(config.database.url, { max: config.database.poolSize, applicationName: config.serviceName }),
   },
   { provide: TenantRepository, inject: [DATABASE], useFactory: (db: Kysely<Database>) => new TenantRepository(db) },
   { provide: ApiKeyRepository, inject: [DATABASE], useFactory: (db: Kysely<Database>) => new ApiKeyRepository(db) },
