@@ -8,8 +8,10 @@
  * - Each call has a deadline; a call past it fails with DEADLINE_EXCEEDED and a late answer is
  *   ignored.
  * - Ids are uint32 and wrap; an id is reused only after its call finished.
+ * - Each operation carries the caller's W3C trace context (one stream serves many traces).
  */
 import type { ClientDuplexStream } from '@grpc/grpc-js';
+import { context, propagation } from '@opentelemetry/api';
 import { BatchWriter } from './batch-writer';
 import { deadlineExceeded, SessionCallError, SessionErrorBody, unavailable } from './session-error';
 import type { SessionRequestMessage, SessionResponseMessage, SessionOpMessage, Tagged } from './session-types';
@@ -59,7 +61,7 @@ export class SessionClient<Op extends Tagged<unknown>, Result extends Tagged<unk
         reject(deadlineExceeded(`${op.$case} to ${this.target} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
       session.pending.set(id, { resolve, reject, timer });
-      session.writer.push({ id, op });
+      session.writer.push({ id, op, traceparent: currentTraceparent() });
     });
   }
 
@@ -114,4 +116,11 @@ export class SessionClient<Op extends Tagged<unknown>, Result extends Tagged<unk
     session.stream.on('error', () => undefined);
     session.stream.cancel();
   }
+}
+
+/** The active span's W3C traceparent, so the server side can continue the trace. */
+function currentTraceparent(): string {
+  const carrier: { traceparent?: string } = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ?? '';
 }

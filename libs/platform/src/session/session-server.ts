@@ -7,11 +7,14 @@
  * - At most `maxInFlight` operations run at once per stream; beyond that the server stops
  *   reading (HTTP/2 flow control then pushes back on the client) until some finish.
  * - When the client half-closes, the server answers what is in flight, then ends the stream.
+ * - Each operation runs in its own server span, a child of the trace context it carries, so a
+ *   trace follows every request through the stream and on to the next hop.
  * - On shutdown (`drainSessions`, called by GrpcServer before it stops), every open session
  *   answers what it has in flight, refuses new operations with UNAVAILABLE, and ends, so the
  *   server can stop without waiting for long-lived streams to time out.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BatchWriter } from './batch-writer';
 import type { SessionErrorBody } from './session-error';
 import type {
@@ -29,6 +32,7 @@ export interface SessionServerOptions<Op, Result> {
 }
 
 const openSessions = new Set<() => void>();
+const tracer = trace.getTracer('ringkv-session');
 
 /** Ends every open session gracefully (see the file comment). */
 export function drainSessions(): void {
@@ -71,7 +75,7 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
   };
 
   call.on('data', (message: SessionRequestMessage<Op>) => {
-    for (const { id, op } of message.ops) {
+    for (const { id, op, traceparent } of message.ops) {
       inFlight += 1;
       if (op === undefined) {
         finishOne(id, { $case: 'error', value: { code: 3, reason: 'INVALID_REQUEST', message: 'empty operation' } });
@@ -81,15 +85,25 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
         finishOne(id, { $case: 'error', value: { code: 14, reason: 'SERVICE_UNAVAILABLE', message: 'server is shutting down' } });
         continue;
       }
+      const parent = traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
+      const span = tracer.startSpan(`session ${op.$case}`, { kind: SpanKind.SERVER }, parent);
       let pending: Promise<Result>;
       try {
-        pending = options.handle(op);
+        pending = context.with(trace.setSpan(parent, span), () => options.handle(op));
       } catch (error) {
         pending = Promise.reject(error);
       }
       pending.then(
-        (result) => finishOne(id, result),
-        (error: unknown) => finishOne(id, { $case: 'error', value: options.toError(error) }),
+        (result) => {
+          span.end();
+          finishOne(id, result);
+        },
+        (error: unknown) => {
+          const body = options.toError(error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: body.reason });
+          span.end();
+          finishOne(id, { $case: 'error', value: body });
+        },
       );
     }
     if (inFlight >= maxInFlight && !paused) {

@@ -14,6 +14,8 @@ export interface Tagged<T> {
 export interface SessionOpMessage<Op> {
   id: number;
   op: Op | undefined;
+  /** W3C `traceparent` of the caller's span ('' when not tracing). */
+  traceparent: string;
 }
 
 export type ResultOrError<Result> = Result | { $case: 'error'; value: SessionErrorBody };

@@ -1,5 +1,7 @@
 import { credentials, sendUnaryData, Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { trace } from '@opentelemetry/api';
 import { storageV1 } from '@ringkv/proto';
+import { startTelemetry } from '@ringkv/telemetry';
 import { SessionCallError } from './session-error';
 import { SessionClient } from './session-client';
 import { drainSessions, serveSession } from './session-server';
@@ -12,9 +14,12 @@ class NotFoundHere extends Error {
 }
 
 /** A storage-shaped server whose Get answers with the key echoed back in `object`. */
-async function startServer(port = 0): Promise<{ server: Server; port: number; hung: Array<() => void> }> {
+async function startServer(
+  port = 0,
+): Promise<{ server: Server; port: number; hung: Array<() => void>; traces: Map<string, string | undefined> }> {
   const server = new Server();
   const hung: Array<() => void> = [];
+  const traces = new Map<string, string | undefined>();
   const notUsed = (_call: unknown, cb: sendUnaryData<never>) => cb({ code: status.UNIMPLEMENTED });
   const implementation: storageV1.StorageServiceServer = {
     session: (call) =>
@@ -22,6 +27,7 @@ async function startServer(port = 0): Promise<{ server: Server; port: number; hu
         handle: async (op) => {
           if (op.$case !== 'get') throw new Error('only get');
           const { key } = op.value;
+          traces.set(key, trace.getActiveSpan()?.spanContext().traceId);
           if (key === 'refuse') throw new NotFoundHere('refused');
           if (key === 'hang') await new Promise<void>((resolve) => hung.push(resolve));
           // Finish out of order.
@@ -44,7 +50,7 @@ async function startServer(port = 0): Promise<{ server: Server; port: number; hu
   const bound = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
   );
-  return { server, port: bound, hung };
+  return { server, port: bound, hung, traces };
 }
 
 function clientFor(port: number) {
@@ -147,6 +153,41 @@ describe('session drain on shutdown', () => {
       await expect(inFlight).resolves.toMatchObject({ $case: 'get' });
       await stopped; // would hang until the stream times out without the drain
       await expect(session.call(get('late'), 1_000)).rejects.toBeInstanceOf(SessionCallError);
+    } finally {
+      session.close();
+      stub.close();
+      server.forceShutdown();
+    }
+  });
+});
+
+describe('trace context over a session', () => {
+  const telemetry = startTelemetry({
+    serviceName: 'session-spec',
+    tracesExporter: 'none',
+    otlpEndpoint: 'http://127.0.0.1:4318',
+    traceSampleRatio: 1,
+  });
+  afterAll(() => telemetry.shutdown());
+
+  it('runs each operation inside the trace of the call that sent it', async () => {
+    const { server, port, traces } = await startServer();
+    const { stub, session } = clientFor(port);
+    try {
+      const tracer = trace.getTracer('spec');
+      const sent = await Promise.all(
+        ['t1', 't2'].map((key) =>
+          tracer.startActiveSpan(`client ${key}`, async (span) => {
+            await session.call(get(key), 5_000);
+            span.end();
+            return span.spanContext().traceId;
+          }),
+        ),
+      );
+      await session.call(get('untraced'), 5_000);
+      expect(sent[0]).not.toBe(sent[1]);
+      expect([traces.get('t1'), traces.get('t2')]).toEqual(sent);
+      expect(traces.get('untraced')).not.toBe(sent[0]);
     } finally {
       session.close();
       stub.close();
