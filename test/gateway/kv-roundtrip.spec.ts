@@ -101,6 +101,30 @@ describe('key-value round trips', () => {
     expect((await kv('GET', '/v1/key-value?key=i2')).json).toMatchObject({ value: [2] });
   });
 
+  it('exports every live key of the tenant, and only its keys, as NDJSON that import reads back', async () => {
+    for (let i = 0; i < 30; i++) expect((await kv('POST', '/v1/key-value', { body: { key: `exp:${i}`, value: { n: i } } })).status).toBe(200);
+    await kv('DELETE', '/v1/key-value?key=exp:0');
+    await kv('POST', '/v1/key-value', { body: { key: 'exp:ttl', value: 'soon', ttl_seconds: 3600 } });
+    const otherKey = await createTenantWithKey(url, cluster.adminKey, 'kv-other', { replication_factor: 3 });
+    await request(url, 'POST', '/v1/key-value', { key: otherKey, body: { key: 'exp:secret', value: 'hidden' } });
+
+    const response = await fetch(`${url}/v1/export`, { headers: { authorization: `Bearer ${key}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    const lines = (await response.text()).trim().split('\n').map((l) => JSON.parse(l) as { key: string; value: unknown; ttl_seconds?: number });
+    const exported = new Map(lines.filter((l) => l.key.startsWith('exp:')).map((l) => [l.key, l]));
+    expect(exported.size).toBe(30);
+    expect(exported.has('exp:0')).toBe(false);
+    expect(exported.has('exp:secret')).toBe(false);
+    for (let i = 1; i < 30; i++) expect(exported.get(`exp:${i}`)?.value).toEqual({ n: i });
+    expect(exported.get('exp:ttl')).toMatchObject({ value: 'soon', ttl_seconds: expect.any(Number) });
+    expect(exported.get('exp:ttl')!.ttl_seconds!).toBeLessThanOrEqual(3600);
+
+    const reimport = lines.map((l) => JSON.stringify(l)).join('\n');
+    const imported = await request(url, 'POST', '/v1/import', { key: otherKey, rawBody: reimport, headers: { 'content-type': 'application/x-ndjson' } });
+    expect(imported.json).toMatchObject({ status: 'success', written: lines.length, rejected: 0 });
+  });
+
   it('enforces the per-tenant write rate with 429 and Retry-After', async () => {
     const slowKey = await createTenantWithKey(url, cluster.adminKey, 'slow', { replication_factor: 1, write_rate_limit: 2 });
     const results = await Promise.all(

@@ -13,6 +13,7 @@ import { CoordinatorGrpcLifecycle } from './grpc/coordinator-grpc.lifecycle';
 import { CoordinatorGrpcService } from './grpc/coordinator-grpc.service';
 import { HintReplayer } from './hints/hint-replayer';
 import { PostgresHintSink } from './hints/postgres-hint-sink';
+import { ExportService } from './kv/export.service';
 import { KV_DEPS, KvDeps } from './kv/kv.deps';
 import { KvMetrics } from './kv/kv.metrics';
 import { KvService } from './kv/kv.service';
@@ -67,6 +68,7 @@ export class CoordinatorModule implements OnModuleInit {
         },
         KvMetrics,
         KvService,
+        ExportService,
         LivenessProber,
         HintReplayer,
         CoordinatorGrpcService,

@@ -27,6 +27,7 @@ import { databaseProviders, DatabaseLifecycle } from './infra/database.provider'
 import { MetadataEvents } from './infra/metadata-events';
 import { RedisLifecycle, redisProvider } from './infra/redis.provider';
 import { ImportController } from './kv/import.controller';
+import { ExportService } from './kv/export.service';
 import { ImportService } from './kv/import.service';
 import { KvApiService } from './kv/kv-api.service';
 import { KvController } from './kv/kv.controller';
@@ -67,6 +68,7 @@ export class GatewayModule implements OnModuleInit {
         KvService,
         KvApiService,
         ImportService,
+        ExportService,
         TenantService,
         ApiKeyService,
         ClusterAdminService,

@@ -134,7 +134,6 @@ describe('gateway HTTP edge', () => {
     const admin = { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' };
     expectEnvelope(await call('DELETE', '/v1/tenants/edge', { headers: admin }), 501, 'NOT_IMPLEMENTED');
     expectEnvelope(await call('GET', '/v1/admin/migrations', { headers: admin }), 501, 'NOT_IMPLEMENTED');
-    expectEnvelope(await call('GET', '/v1/export', { headers: asTenant() }), 501, 'NOT_IMPLEMENTED');
   });
 
   it('serves the OpenAPI document and its UI at /docs', async () => {

@@ -3,9 +3,10 @@
  * multiplexed Session stream (the gateway's hot path) and as unary calls, plus Health.
  */
 import { Injectable } from '@nestjs/common';
-import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import { Metadata, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
 import { serveSession } from '@ringkv/platform';
 import { coordinatorV1 } from '@ringkv/proto';
+import { ExportService } from '../kv/export.service';
 import { KvMetrics } from '../kv/kv.metrics';
 import { KvService } from '../kv/kv.service';
 import { MetadataService } from '../metadata/metadata.service';
@@ -22,6 +23,7 @@ export class CoordinatorGrpcService {
     private readonly kv: KvService,
     private readonly metadata: MetadataService,
     private readonly metrics: KvMetrics,
+    private readonly exports: ExportService,
   ) {}
 
   handlers(): coordinatorV1.CoordinatorServiceServer {
@@ -33,7 +35,24 @@ export class CoordinatorGrpcService {
         this.measure('delete', request.consistency, () => this.kv.delete(request)),
       ),
       health: (_call, callback) => callback(null, { serving: true, ringEpoch: this.metadata.current().epoch }),
+      export: (call) => void this.streamExport(call),
     };
+  }
+
+  /** Server stream of a tenant's items, respecting the client's flow control. */
+  private async streamExport(call: ServerWritableStream<coordinatorV1.ExportRequest, coordinatorV1.ExportResponse>): Promise<void> {
+    try {
+      for await (const items of this.exports.export(call.request.tenantId)) {
+        if (call.cancelled) return;
+        if (!call.write({ items })) await new Promise<void>((resolve) => call.once('drain', resolve));
+      }
+      call.end();
+    } catch (error) {
+      const { code, details, reason } = toServiceError(error);
+      const metadata = new Metadata();
+      metadata.set('ringkv-reason', reason);
+      call.emit('error', { code, details, metadata });
+    }
   }
 
   private async dispatch(op: Op): Promise<Result> {

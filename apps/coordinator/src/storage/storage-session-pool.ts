@@ -22,6 +22,7 @@ export interface NodeAddress {
 interface NodeClients {
   address: string;
   stub: storageV1.StorageServiceClient;
+  ranges: storageV1.StorageRangeServiceClient;
   session: SessionClient<StorageOp, StorageResult>;
 }
 
@@ -57,7 +58,17 @@ export class StorageSessionPool {
     for (const [nodeId, address] of wanted) {
       if (this.nodes.has(nodeId)) continue;
       const stub = new storageV1.StorageServiceClient(address, credentials.createInsecure(), CHANNEL_OPTIONS);
-      this.nodes.set(nodeId, { address, stub, session: new SessionClient(() => stub.session(), `${nodeId} (${address})`) });
+      // The range service shares the stub's channel (one connection per node).
+      const ranges = new storageV1.StorageRangeServiceClient(address, credentials.createInsecure(), {
+        ...CHANNEL_OPTIONS,
+        channelOverride: stub.getChannel(),
+      });
+      this.nodes.set(nodeId, {
+        address,
+        stub,
+        ranges,
+        session: new SessionClient(() => stub.session(), `${nodeId} (${address})`),
+      });
     }
   }
 
@@ -86,6 +97,12 @@ export class StorageSessionPool {
     );
   }
 
+  /** Every entry a node holds in a token range (cold path: export, streaming), batch by batch. */
+  async *scanRange(nodeId: string, request: storageV1.ScanRangeRequest, timeoutMs: number): AsyncGenerator<storageV1.RangeEntry[]> {
+    const call = this.clients(nodeId).ranges.scanRange(request, new Metadata(), { deadline: Date.now() + timeoutMs });
+    for await (const batch of call as AsyncIterable<storageV1.ScanRangeResponse>) yield batch.entries;
+  }
+
   close(): void {
     for (const clients of this.nodes.values()) this.closeClients(clients);
     this.nodes.clear();
@@ -103,6 +120,7 @@ export class StorageSessionPool {
 
   private closeClients(clients: NodeClients): void {
     clients.session.close();
+    clients.ranges.close();
     clients.stub.close();
   }
 }

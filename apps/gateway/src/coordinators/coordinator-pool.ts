@@ -11,7 +11,7 @@
  *   the operation may run twice (reads, and writes the client gave an Idempotency-Key); a
  *   coordinator's own verdict (QUORUM_NOT_REACHED, TIMEOUT, ...) is final.
  */
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { GatewayConfig } from '@ringkv/config';
 import { LOGGER, SessionCallError, SessionClient } from '@ringkv/platform';
@@ -90,6 +90,26 @@ export class CoordinatorPool implements BeforeApplicationShutdown, OnApplication
 
   delete(request: Omit<coordinatorV1.DeleteRequest, 'timeoutMs'>, options: CallOptions): Promise<ResultOf<'delete'>> {
     return this.call('delete', (timeoutMs) => ({ $case: 'delete', value: { ...request, timeoutMs } }), options);
+  }
+
+  /**
+   * Every live item of a tenant, batch by batch, from one coordinator's Export stream (a cold
+   * path: not retried, since a half-sent export cannot be resumed).
+   */
+  async *export(tenantId: string): AsyncGenerator<coordinatorV1.ExportItem[]> {
+    const endpoint = this.pick(new Set());
+    if (!endpoint) throw new GatewayError('SERVICE_UNAVAILABLE', 'no coordinator is configured');
+    const stream = endpoint.stub.export({ tenantId });
+    try {
+      for await (const batch of stream as AsyncIterable<coordinatorV1.ExportResponse>) yield batch.items;
+    } catch (error) {
+      // The coordinator puts its RingKV error code in the `ringkv-reason` trailer.
+      const status = error as Partial<ServiceError>;
+      const reason = String(status.metadata?.get('ringkv-reason')[0] ?? 'UNAVAILABLE');
+      throw fromSessionError(new SessionCallError(status.code ?? 14, reason, status.details ?? String(error)));
+    } finally {
+      stream.cancel();
+    }
   }
 
   /** Addresses currently considered healthy (for tests and diagnostics). */

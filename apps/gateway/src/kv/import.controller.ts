@@ -1,14 +1,16 @@
 /**
- * Bulk routes (API.md "Key-value"): `POST /v1/import` streams NDJSON in; `GET /v1/export` needs a
- * tenant-wide scan that the coordinator does not offer yet and answers NOT_IMPLEMENTED.
+ * Bulk routes (API.md "Key-value"): `POST /v1/import` streams NDJSON in, `GET /v1/export`
+ * streams every live key of the tenant out in the same format.
  */
-import { Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import type { Tenant } from '@ringkv/db';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access, RateLimited } from '../auth/access.decorator';
 import { ActingTenant } from '../auth/request-context';
-import { invalidRequest, notImplemented } from '../errors/gateway-error';
+import { invalidRequest } from '../errors/gateway-error';
 import { validate } from '../http/validate';
+import { ExportService } from './export.service';
 import { ImportService } from './import.service';
 import { importQuerySchema } from './kv.schemas';
 
@@ -19,7 +21,10 @@ function isStream(body: unknown): body is AsyncIterable<Buffer> {
 @Controller('v1')
 @Access('tenant')
 export class ImportController {
-  constructor(private readonly imports: ImportService) {}
+  constructor(
+    private readonly imports: ImportService,
+    private readonly exports: ExportService,
+  ) {}
 
   @Post('import')
   @HttpCode(200)
@@ -33,7 +38,8 @@ export class ImportController {
 
   @Get('export')
   @RateLimited('read')
-  export(): never {
-    throw notImplemented('export (a tenant-wide scan through the coordinators)');
+  async export(@ActingTenant() tenant: Tenant, @Res() reply: FastifyReply): Promise<void> {
+    const lines = await this.exports.start(tenant);
+    await reply.header('content-type', 'application/x-ndjson').send(Readable.from(lines));
   }
 }
