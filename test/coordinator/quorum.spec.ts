@@ -104,6 +104,9 @@ describe('coordinator quorum paths', () => {
     });
     const hints = new HintRepository(db);
     expect((await hints.pendingCounts())['node-3']).toBeGreaterThanOrEqual(keys.length);
+    const listed = await c1.listNodes();
+    expect(listed.nodes.find((n) => n.nodeId === 'node-3')).toMatchObject({ liveness: 'DOWN', statsAvailable: false });
+    expect(listed.nodes.find((n) => n.nodeId === 'node-1')).toMatchObject({ liveness: 'UP', statsAvailable: true });
 
     await restart('storage-node-3');
     await eventually(() => hints.pendingCounts(), (p) => (p['node-3'] ?? 0) === 0, 'hints for node-3 to be replayed');

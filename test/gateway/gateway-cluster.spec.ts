@@ -33,7 +33,17 @@ describe('gateway in a cluster', () => {
     expect(ring.status).toBe(200);
     expect(Object.keys(ring.json!['ownership'] as object)).toEqual(['node-1']);
     const nodes = await request(url, 'GET', '/v1/admin/storage-nodes', { key: cluster.adminKey });
-    expect(nodes.json!['nodes']).toEqual([expect.objectContaining({ node_id: 'node-1', state: 'NORMAL', load_share: 1 })]);
+    expect(nodes.json!['nodes']).toEqual([
+      expect.objectContaining({
+        node_id: 'node-1',
+        state: 'NORMAL',
+        liveness: 'UP',
+        load_share: 1,
+        keys_count: expect.any(Number),
+        disk_usage_bytes: expect.any(Number),
+      }),
+    ]);
+    expect((nodes.json!['nodes'] as Array<{ disk_usage_bytes: number }>)[0]!.disk_usage_bytes).toBeGreaterThan(0);
   });
 
   it('creates tenants once (409 TENANT_EXISTS on repeat) and reads them back', async () => {

@@ -26,6 +26,7 @@ export class CoordinatorTestClient {
   readonly put: (r: Partial<coordinatorV1.PutRequest>) => Promise<coordinatorV1.PutResponse>;
   readonly get: (r: Partial<coordinatorV1.GetRequest>) => Promise<coordinatorV1.GetResponse>;
   readonly delete: (r: Partial<coordinatorV1.DeleteRequest>) => Promise<coordinatorV1.DeleteResponse>;
+  readonly listNodes: () => Promise<coordinatorV1.ListNodesResponse>;
 
   constructor(port: number, timeoutMs = 10_000) {
     this.stub = new coordinatorV1.CoordinatorServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
@@ -35,6 +36,8 @@ export class CoordinatorTestClient {
     this.put = (r) => put(coordinatorV1.PutRequest.fromPartial(r));
     this.get = (r) => get(coordinatorV1.GetRequest.fromPartial(r));
     this.delete = (r) => del(coordinatorV1.DeleteRequest.fromPartial(r));
+    const list = promisify(this.stub.listNodes, this.stub, timeoutMs);
+    this.listNodes = () => list({});
   }
 
   close(): void {

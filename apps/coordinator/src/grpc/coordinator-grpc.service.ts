@@ -9,12 +9,15 @@ import { coordinatorV1 } from '@ringkv/proto';
 import { ExportService } from '../kv/export.service';
 import { KvMetrics } from '../kv/kv.metrics';
 import { KvService } from '../kv/kv.service';
+import { FailureDetector } from '../liveness/failure-detector';
 import { MetadataService } from '../metadata/metadata.service';
+import { StorageSessionPool } from '../storage/storage-session-pool';
 import { toServiceError, toSessionError } from './error-mapping';
 
 type Op = NonNullable<coordinatorV1.SessionOp['op']>;
 type Result = Exclude<NonNullable<coordinatorV1.SessionResult['result']>, { $case: 'error' }>;
 
+const NODE_STATS_TIMEOUT_MS = 1_000;
 const CONSISTENCY_LABEL: Record<number, string> = { 0: 'default', 1: 'one', 2: 'quorum', 3: 'all' };
 
 @Injectable()
@@ -24,6 +27,8 @@ export class CoordinatorGrpcService {
     private readonly metadata: MetadataService,
     private readonly metrics: KvMetrics,
     private readonly exports: ExportService,
+    private readonly pool: StorageSessionPool,
+    private readonly detector: FailureDetector,
   ) {}
 
   handlers(): coordinatorV1.CoordinatorServiceServer {
@@ -36,7 +41,25 @@ export class CoordinatorGrpcService {
       ),
       health: (_call, callback) => callback(null, { serving: true, ringEpoch: this.metadata.current().epoch }),
       export: (call) => void this.streamExport(call),
+      listNodes: this.unary(() => this.listNodes()),
     };
+  }
+
+  private async listNodes(): Promise<coordinatorV1.ListNodesResponse> {
+    const view = this.metadata.current();
+    const nodes = await Promise.all(
+      view.addresses.map(async ({ nodeId }) => {
+        const stats = await this.pool.stats(nodeId, NODE_STATS_TIMEOUT_MS);
+        return {
+          nodeId,
+          liveness: this.detector.isUp(nodeId) ? 'UP' : 'DOWN',
+          statsAvailable: stats !== undefined,
+          keysCount: stats?.keysEstimate ?? 0n,
+          diskUsageBytes: stats?.diskBytes ?? 0n,
+        };
+      }),
+    );
+    return { nodes, ringEpoch: view.epoch };
   }
 
   /** Server stream of a tenant's items, respecting the client's flow control. */

@@ -97,6 +97,16 @@ export class StorageSessionPool {
     );
   }
 
+  /** A node's own statistics (unary, cold path), or undefined when it does not answer in time. */
+  stats(nodeId: string, timeoutMs: number): Promise<storageV1.StatsResponse | undefined> {
+    const clients = this.clients(nodeId);
+    return new Promise((resolve) =>
+      clients.stub.stats({}, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, reply) =>
+        resolve(error ? undefined : reply),
+      ),
+    );
+  }
+
   /** Every entry a node holds in a token range (cold path: export, streaming), batch by batch. */
   async *scanRange(nodeId: string, request: storageV1.ScanRangeRequest, timeoutMs: number): AsyncGenerator<storageV1.RangeEntry[]> {
     const call = this.clients(nodeId).ranges.scanRange(request, new Metadata(), { deadline: Date.now() + timeoutMs });

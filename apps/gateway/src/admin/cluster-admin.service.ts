@@ -1,29 +1,34 @@
 /**
- * Read-only cluster views for the admin API, from PostgreSQL (libs/db): storage nodes with
- * their state and ring share, and the ring itself. Liveness and per-node key counts and disk
- * usage come from the coordinators' failure detector and the nodes' Stats RPC, which the
- * gateway does not reach yet; they are reported as unknown (null / "UNKNOWN").
+ * Read-only cluster views for the admin API: storage nodes with their state and ring share, and
+ * the ring itself, from PostgreSQL (libs/db); liveness, key counts and disk usage from a
+ * coordinator (its failure detector and the nodes' Stats). When no coordinator answers, those
+ * three are reported as unknown ("UNKNOWN" / null) rather than failing the whole view.
  */
+import { CoordinatorPool } from '../coordinators/coordinator-pool';
 import { Injectable } from '@nestjs/common';
 import { RingRepository } from '@ringkv/db';
 import { ownershipShares } from './ring-ownership';
 
 @Injectable()
 export class ClusterAdminService {
-  constructor(private readonly rings: RingRepository) {}
+  constructor(
+    private readonly rings: RingRepository,
+    private readonly coordinators: CoordinatorPool,
+  ) {}
 
   async nodes() {
-    const snapshot = await this.rings.load();
+    const [snapshot, live] = await Promise.all([this.rings.load(), this.coordinators.listNodes()]);
+    const status = new Map((live?.nodes ?? []).map((n) => [n.nodeId, n]));
     const shares = ownershipShares(snapshot.nodes.flatMap((n) => n.tokens.map((token) => ({ token, nodeId: n.id }))));
     return snapshot.nodes.map((node) => ({
       node_id: node.id,
       host: node.host,
       port: node.port,
       state: node.state,
-      liveness: 'UNKNOWN',
+      liveness: status.get(node.id)?.liveness ?? 'UNKNOWN',
       virtual_nodes: node.virtualNodes,
-      keys_count: null,
-      disk_usage_bytes: null,
+      keys_count: status.get(node.id)?.statsAvailable ? Number(status.get(node.id)!.keysCount) : null,
+      disk_usage_bytes: status.get(node.id)?.statsAvailable ? Number(status.get(node.id)!.diskUsageBytes) : null,
       load_share: shares[node.id] ?? 0,
     }));
   }

@@ -50,6 +50,7 @@ async function startCoordinator(name: string): Promise<FakeCoordinator> {
     delete: notUsed,
     health: (_call, callback) => callback(null, { serving: true, ringEpoch: 1n }),
     export: (call) => call.emit('error', { code: status.UNIMPLEMENTED }),
+    listNodes: notUsed,
   };
   server.addService(coordinatorV1.CoordinatorServiceService, implementation);
   const port = await new Promise<number>((resolve, reject) =>

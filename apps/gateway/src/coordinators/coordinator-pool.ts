@@ -112,6 +112,17 @@ export class CoordinatorPool implements BeforeApplicationShutdown, OnApplication
     }
   }
 
+  /** The storage nodes as a coordinator sees them, or undefined when none answers in time. */
+  async listNodes(timeoutMs = 2_000): Promise<coordinatorV1.ListNodesResponse | undefined> {
+    const endpoint = this.pick(new Set());
+    if (!endpoint) return undefined;
+    return new Promise((resolve) =>
+      endpoint.stub.listNodes({}, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, reply) =>
+        resolve(error ? undefined : reply),
+      ),
+    );
+  }
+
   /** Addresses currently considered healthy (for tests and diagnostics). */
   healthy(): string[] {
     return this.endpoints.filter((e) => e.healthy).map((e) => e.address);
