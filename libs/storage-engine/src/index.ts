@@ -20,6 +20,7 @@ export type { DroppedRegion } from './commit-log/commit-log-reader';
 export { CorruptionError, EngineError, type EngineErrorCode } from './errors';
 export type { FileSystem, ReadableFile, WritableFile } from './fs/file-system';
 export { NodeFileSystem, type NodeFileSystemOptions } from './fs/node-file-system';
+export { ForwardingFileSystem } from './fs/forwarding-file-system';
 export { MemoryFileSystem, type CrashOptions } from './fs/memory-file-system';
 export { FaultInjectingFileSystem, type Fault, type FaultOp } from './fs/fault-injecting-file-system';
 export type { SSTableProperties } from './sstable';

@@ -4,7 +4,7 @@
  * and observes `sync()` on commit-log segment files only; every call passes through unchanged,
  * errors included, so it changes nothing about durability or fault handling.
  */
-import type { FileSystem, ReadableFile, WritableFile } from '@ringkv/storage-engine';
+import { ForwardingFileSystem, type FileSystem, type WritableFile } from '@ringkv/storage-engine';
 
 /** Commit-log segment files end in this (libs/storage-engine file names). */
 const SEGMENT_SUFFIX = '.log';
@@ -45,54 +45,16 @@ class TimedWritableFile implements WritableFile {
   }
 }
 
-export class TimedFileSystem implements FileSystem {
+export class TimedFileSystem extends ForwardingFileSystem {
   constructor(
-    private readonly inner: FileSystem,
+    inner: FileSystem,
     private readonly observe: SyncObserver,
-  ) {}
-
-  mkdir(dir: string): Promise<void> {
-    return this.inner.mkdir(dir);
+  ) {
+    super(inner);
   }
 
-  readdir(dir: string): Promise<string[]> {
-    return this.inner.readdir(dir);
-  }
-
-  exists(path: string): Promise<boolean> {
-    return this.inner.exists(path);
-  }
-
-  async openAppend(path: string): Promise<WritableFile> {
+  override async openAppend(path: string): Promise<WritableFile> {
     const file = await this.inner.openAppend(path);
     return path.endsWith(SEGMENT_SUFFIX) ? new TimedWritableFile(file, this.observe) : file;
-  }
-
-  openRead(path: string): Promise<ReadableFile> {
-    return this.inner.openRead(path);
-  }
-
-  readFile(path: string): Promise<Buffer> {
-    return this.inner.readFile(path);
-  }
-
-  rename(from: string, to: string): Promise<void> {
-    return this.inner.rename(from, to);
-  }
-
-  unlink(path: string): Promise<void> {
-    return this.inner.unlink(path);
-  }
-
-  removeTree(dir: string): Promise<void> {
-    return this.inner.removeTree(dir);
-  }
-
-  syncDir(dir: string): Promise<void> {
-    return this.inner.syncDir(dir);
-  }
-
-  freeBytes(path: string): Promise<bigint> {
-    return this.inner.freeBytes(path);
   }
 }

@@ -2,7 +2,8 @@
  * A FileSystem decorator for SSTable tests that records every positional read, so a test can
  * assert which byte ranges an operation touched (for example: a bloom-filtered get reads none).
  */
-import type { FileSystem, ReadableFile, WritableFile } from '../../fs/file-system';
+import type { ReadableFile } from '../../fs/file-system';
+import { ForwardingFileSystem } from '../../fs/forwarding-file-system';
 
 export interface RecordedRead {
   path: string;
@@ -10,24 +11,10 @@ export interface RecordedRead {
   length: number;
 }
 
-export class ReadCountingFileSystem implements FileSystem {
+export class ReadCountingFileSystem extends ForwardingFileSystem {
   readonly reads: RecordedRead[] = [];
 
-  constructor(private readonly inner: FileSystem) {}
-
-  mkdir(dir: string): Promise<void> {
-    return this.inner.mkdir(dir);
-  }
-  readdir(dir: string): Promise<string[]> {
-    return this.inner.readdir(dir);
-  }
-  exists(path: string): Promise<boolean> {
-    return this.inner.exists(path);
-  }
-  openAppend(path: string): Promise<WritableFile> {
-    return this.inner.openAppend(path);
-  }
-  async openRead(path: string): Promise<ReadableFile> {
+  override async openRead(path: string): Promise<ReadableFile> {
     const file = await this.inner.openRead(path);
     const reads = this.reads;
     return {
@@ -39,23 +26,5 @@ export class ReadCountingFileSystem implements FileSystem {
       },
       close: () => file.close(),
     };
-  }
-  readFile(path: string): Promise<Buffer> {
-    return this.inner.readFile(path);
-  }
-  rename(from: string, to: string): Promise<void> {
-    return this.inner.rename(from, to);
-  }
-  unlink(path: string): Promise<void> {
-    return this.inner.unlink(path);
-  }
-  removeTree(dir: string): Promise<void> {
-    return this.inner.removeTree(dir);
-  }
-  syncDir(dir: string): Promise<void> {
-    return this.inner.syncDir(dir);
-  }
-  freeBytes(path: string): Promise<bigint> {
-    return this.inner.freeBytes(path);
   }
 }
