@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { createDatabase, HintRepository } from '@ringkv/db';
 import Redis from 'ioredis';
 import { createTenantWithKey, envelopeProblems, request } from '../support/gateway-client';
 import { startTestCluster, TestCluster } from '../support/test-cluster';
@@ -44,6 +45,33 @@ describe('gateway in a cluster', () => {
       }),
     ]);
     expect((nodes.json!['nodes'] as Array<{ disk_usage_bytes: number }>)[0]!.disk_usage_bytes).toBeGreaterThan(0);
+  });
+
+  it('summarises pending hints per target node for admins', async () => {
+    expect((await request(url, 'GET', '/v1/admin/hints', { key: tenantKey })).status).toBe(403);
+    expect((await request(url, 'GET', '/v1/admin/hints', { key: cluster.adminKey })).json).toEqual({
+      status: 'success',
+      pending: {},
+      oldest: {},
+    });
+    const db = createDatabase(cluster.databaseUrl);
+    try {
+      const written = new Date(Date.now() - 60_000);
+      await new HintRepository(db).insert({
+        targetNode: 'node-1',
+        tenantId: 'alpha',
+        key: 'k',
+        token: 1n,
+        object: Buffer.from([1]),
+        createdAt: written,
+        nextAttemptAt: new Date(Date.now() + 3_600_000),
+      });
+      const summary = await request(url, 'GET', '/v1/admin/hints', { key: cluster.adminKey });
+      expect(summary.json).toEqual({ status: 'success', pending: { 'node-1': 1 }, oldest: { 'node-1': written.toISOString() } });
+      await db.deleteFrom('hints').execute();
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('creates tenants once (409 TENANT_EXISTS on repeat) and reads them back', async () => {

@@ -1,7 +1,7 @@
 /**
- * Cluster administration (API.md "Cluster"), admin keys only. Reads come from PostgreSQL;
- * topology changes, migrations, hints and repair are driven by the coordinators and answer
- * NOT_IMPLEMENTED until those land.
+ * Cluster administration (API.md "Cluster"), admin keys only. Reads come from PostgreSQL (and
+ * node liveness from a coordinator); topology changes, migrations and repair are driven by the
+ * coordinators and answer NOT_IMPLEMENTED until those land.
  */
 import { Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { Access } from '../auth/access.decorator';
@@ -50,8 +50,8 @@ export class ClusterAdminController {
   }
 
   @Get('hints')
-  hints(): never {
-    throw notImplemented('the hints summary');
+  async hints() {
+    return { status: 'success', ...(await this.cluster.hints()) };
   }
 
   @Post('repair')

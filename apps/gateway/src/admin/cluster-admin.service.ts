@@ -6,7 +6,7 @@
  */
 import { CoordinatorPool } from '../coordinators/coordinator-pool';
 import { Injectable } from '@nestjs/common';
-import { RingRepository } from '@ringkv/db';
+import { HintRepository, RingRepository } from '@ringkv/db';
 import { ownershipShares } from './ring-ownership';
 
 @Injectable()
@@ -14,7 +14,17 @@ export class ClusterAdminService {
   constructor(
     private readonly rings: RingRepository,
     private readonly coordinators: CoordinatorPool,
+    private readonly hintRows: HintRepository,
   ) {}
+
+  /** Hints waiting per target node, and when the oldest of each was written. */
+  async hints() {
+    const [pending, oldest] = await Promise.all([this.hintRows.pendingCounts(), this.hintRows.oldestPerTarget()]);
+    return {
+      pending,
+      oldest: Object.fromEntries(Object.entries(oldest).map(([node, at]) => [node, at.toISOString()])),
+    };
+  }
 
   async nodes() {
     const [snapshot, live] = await Promise.all([this.rings.load(), this.coordinators.listNodes()]);

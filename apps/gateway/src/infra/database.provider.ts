@@ -5,7 +5,7 @@
  */
 import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type { GatewayConfig } from '@ringkv/config';
-import { ApiKeyRepository, Database, openMigratedDatabase, TenantRepository } from '@ringkv/db';
+import { ApiKeyRepository, Database, HintRepository, openMigratedDatabase, TenantRepository } from '@ringkv/db';
 import type { Kysely } from 'kysely';
 import { DATABASE, GATEWAY_CONFIG } from '../gateway.tokens';
 
@@ -27,4 +27,5 @@ export const databaseProviders: Provider[] = [
   },
   { provide: TenantRepository, inject: [DATABASE], useFactory: (db: Kysely<Database>) => new TenantRepository(db) },
   { provide: ApiKeyRepository, inject: [DATABASE], useFactory: (db: Kysely<Database>) => new ApiKeyRepository(db) },
+  { provide: HintRepository, inject: [DATABASE], useFactory: (db: Kysely<Database>) => new HintRepository(db) },
 ];
