@@ -9,7 +9,9 @@ export type EngineErrorCode =
   | 'CLOSED'
   | 'INVALID_ARGUMENT'
   /** A previous fsync or write failed; the engine refuses writes until it is reopened. */
-  | 'READ_ONLY';
+  | 'READ_ONLY'
+  /** Another engine (in this or another live process) has the directory open. */
+  | 'LOCKED';
 
 export class EngineError extends Error {
   constructor(

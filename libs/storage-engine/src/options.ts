@@ -22,6 +22,9 @@ export type CompactionFilterFn = (key: Buffer, value: Buffer, ctx: CompactionFil
 
 export type SyncMode = 'batch' | 'periodic';
 
+/** Where flush and compaction tables are built; see `EngineOptions.tableWorker`. */
+export type TableWorkerMode = 'auto' | 'on' | 'off';
+
 export interface EngineOptions {
   /** Where every byte goes; tests inject memory or fault-injecting file systems. */
   fs: FileSystem;
@@ -35,7 +38,11 @@ export interface EngineOptions {
   syncPeriodMs: number;
   /** Commit-log segment size before rotation; keeps replay and deletion granular. */
   commitLogSegmentBytes: number;
-  /** Memtable size that triggers a switch + flush; ~ the size of a freshly flushed table. */
+  /**
+   * Memtable size that triggers a switch + flush; ~ the size of a freshly flushed table. Counts
+   * key and value bytes plus ~62 B per entry of index rows (see memtable.ts), close to the
+   * memory a memtable really holds.
+   */
   memtableBytes: number;
   /** Immutable memtables allowed to wait for flush before writes stall; bounds memory. */
   maxImmutableMemtables: number;
@@ -51,7 +58,14 @@ export interface EngineOptions {
   compactionMaxSpaceAmplification: number;
   /** Run count past which the newest runs are merged regardless of size; bounds read fan-out. */
   compactionMaxRuns: number;
-  /** Entries a flush/compaction writes between event-loop yields; bounds foreground delay. */
+  /**
+   * Build flush and compaction tables on a worker thread (`on`), on the event loop (`off`), or
+   * on a worker whenever the file system is the local disk (`auto`, `fs.localDisk`). The worker
+   * puts the encoding, checksumming and merging on the second core instead of between writes;
+   * `reconcile` and the compaction filter still run on the event loop.
+   */
+  tableWorker: TableWorkerMode;
+  /** Entries an on-thread flush/compaction writes between event-loop yields; bounds foreground delay. */
   backgroundYieldEntries: number;
   /** Delay before retrying a failed background flush; avoids a hot loop on a full disk. */
   backgroundRetryMs: number;
@@ -75,6 +89,7 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'fs' | 'reconcile'> = {
   compactionSizeRatio: 1,
   compactionMaxSpaceAmplification: 2,
   compactionMaxRuns: 24,
+  tableWorker: 'auto',
   backgroundYieldEntries: 256,
   backgroundRetryMs: 1_000,
   skipCorruptRecords: false,
@@ -110,6 +125,8 @@ export function resolveOptions(partial: Partial<EngineOptions> = {}): EngineOpti
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) problems.push(`${k} must be a positive number`);
   }
   if (opts.syncMode !== 'batch' && opts.syncMode !== 'periodic') problems.push(`syncMode must be 'batch' or 'periodic'`);
+  if (!['auto', 'on', 'off'].includes(opts.tableWorker)) problems.push(`tableWorker must be 'auto', 'on' or 'off'`);
+  if (opts.tableWorker === 'on' && opts.fs.localDisk !== true) problems.push(`tableWorker 'on' needs a local-disk file system (fs.localDisk)`);
   if (!(opts.compactionMinMergeWidth >= 2)) problems.push('compactionMinMergeWidth must be >= 2');
   if (!(opts.compactionMaxMergeWidth >= opts.compactionMinMergeWidth)) {
     problems.push('compactionMaxMergeWidth must be >= compactionMinMergeWidth');

@@ -16,19 +16,21 @@
  *   install their result by rewriting the manifest through one serial queue; a failure leaves
  *   the old tables live (nothing is lost) and is retried later.
  * - Reads snapshot the memtables and the table list synchronously and hold table references,
- *   so compaction never blocks them and never deletes a file under them. A scan is not a
- *   point-in-time snapshot of memtables: it sees every write acknowledged before it started and
- *   may see later ones.
- * Single-threaded: all state is touched on the event loop only.
+ *   so compaction never blocks them and never deletes a file under them. A scan is a
+ *   point-in-time snapshot: it reads the active memtable at the sequence number current when it
+ *   started (the memtable keeps older versions), so later writes never show up in it.
+ * Single-threaded: all state is touched on the event loop only. The table worker (when used,
+ * docs/adr/0004-table-worker-thread.md) only writes new table files and shares no state.
  */
 import * as nodePath from 'node:path';
 import { encodeBatchRecord } from './commit-log/commit-log-record';
 import { CommitLogWriter } from './commit-log/commit-log-writer';
 import { BATCH_OP_HEADER_BYTES, MAX_RECORD_PAYLOAD_BYTES, SEGMENT_SUFFIX } from './commit-log/commit-log-format';
 import { Compactor } from './compaction/compactor';
+import { acquireDirectoryLock, type DirectoryLock } from './db/directory-lock';
 import type { EngineStats } from './db/engine-stats';
 import { recover, type RecoveryReport } from './db/recovery';
-import { buildTable, type TableBuildContext } from './db/table-builder';
+import { buildTable, writeTableInline, type TableBuildContext } from './db/table-builder';
 import { refAll, unrefAll, type TableHandle } from './db/table-handle';
 import { EngineError, toEngineError } from './errors';
 import { parseNumberedFile, tablePath } from './file-names';
@@ -36,9 +38,10 @@ import { EntryKind } from './format/entry-kind';
 import { MergingIterator, type EntrySource } from './iterator/merging-iterator';
 import { resolveEntries, type KindedValue } from './iterator/resolve-entries';
 import { writeManifest, type ManifestState } from './manifest/manifest';
-import { Memtable } from './memtable/memtable';
+import { Memtable, arenaChunkBytesFor } from './memtable/memtable';
 import { resolveOptions, type EngineOptions } from './options';
 import { BlockCache } from './sstable';
+import { TableWorkerClient } from './table-worker/table-worker-client';
 import { WriteBatch } from './write-batch';
 
 export interface ScanRange {
@@ -98,6 +101,8 @@ export class StorageEngine {
     tables: TableHandle[],
     /** What opening found and repaired (torn tail, skipped records, orphans). */
     readonly recovery: RecoveryReport,
+    private readonly tableWorker: TableWorkerClient | undefined,
+    private readonly lock: DirectoryLock,
   ) {
     this.cache = cache;
     this.ctx = ctx;
@@ -105,11 +110,12 @@ export class StorageEngine {
     this.seq = manifest.lastSequence;
     this.nextFileNumber = manifest.nextFileNumber;
     this.logNumber = manifest.logNumber;
-    this.mem = new Memtable(manifest.logNumber, opts.reconcile);
+    this.mem = this.newMemtable(manifest.logNumber);
     this.compactor = new Compactor({
       opts,
       ctx,
       tables: () => this.tables,
+      worker: tableWorker,
       installTables: (edit) => this.installManifest(edit),
       allocateFileNumber: () => this.allocateFileNumber(),
       isClosing: () => this.closing,
@@ -128,18 +134,31 @@ export class StorageEngine {
   /** Opens (creating if needed) the engine in `dir`; replays the commit log before resolving. */
   static async open(dir: string, options: Partial<EngineOptions> = {}): Promise<StorageEngine> {
     const opts = resolveOptions(options);
+    await opts.fs.mkdir(dir);
+    const lock = await acquireDirectoryLock(opts.fs, dir);
     const cache = new BlockCache(opts.blockCacheBytes);
     // Tables opened during recovery exist before the engine does; frees route through here.
     const holder: { engine?: StorageEngine } = {};
+    const useWorker = opts.tableWorker === 'on' || (opts.tableWorker === 'auto' && opts.fs.localDisk === true);
+    const worker = useWorker ? new TableWorkerClient() : undefined;
     const ctx: TableBuildContext = {
       fs: opts.fs,
       dir,
       cache,
-      yieldEvery: opts.backgroundYieldEntries,
+      writeTable: worker
+        ? (path, entries) => worker.writeTable(path, entries)
+        : writeTableInline(opts.fs, opts.backgroundYieldEntries),
       onFree: (h) => holder.engine?.freeTable(h) ?? void h.reader.close().catch(() => undefined),
     };
-    const state = await recover(opts, dir, ctx);
-    const engine = new StorageEngine(dir, opts, cache, ctx, state.manifest, state.tables, state.report);
+    let state: Awaited<ReturnType<typeof recover>>;
+    try {
+      state = await recover(opts, dir, ctx);
+    } catch (err) {
+      await worker?.close();
+      await lock.release();
+      throw err;
+    }
+    const engine = new StorageEngine(dir, opts, cache, ctx, state.manifest, state.tables, state.report, worker, lock);
     holder.engine = engine;
     engine.compactor.schedule();
     return engine;
@@ -188,7 +207,9 @@ export class StorageEngine {
     const first = this.seq + 1n;
     this.seq += BigInt(batch.length);
     const durable = this.log.append(encodeBatchRecord(first, batch.ops));
-    for (const op of batch.ops) this.mem.apply(op.kind, Buffer.from(op.key), Buffer.from(op.value));
+    // The memtable copies keys and values into its arena. Sequence numbers stay below 2^53.
+    let seq = Number(first);
+    for (const op of batch.ops) this.mem.apply(op.kind, op.key, op.value, seq++);
     this.counters.batches++;
     this.counters.ops += batch.length;
     this.resumeStalled();
@@ -227,7 +248,7 @@ export class StorageEngine {
     const fromMem = (m: Memtable): boolean => {
       const e = m.get(key);
       if (!e) return false;
-      found.push({ kind: e.kind, value: e.value });
+      found.push(e);
       return e.kind !== EntryKind.Merge;
     };
     if (fromMem(this.mem)) return done();
@@ -248,15 +269,21 @@ export class StorageEngine {
     return done();
   }
 
-  /** Live key/value pairs with start <= key < end, in key order. */
+  /**
+   * Live key/value pairs with start <= key < end, in key order, as of the scan's first `next()`:
+   * later writes, flushes and compactions do not change what it yields.
+   */
   async *scan(range: ScanRange = {}): AsyncGenerator<KeyValue> {
     this.checkOpen();
     const { start, end } = range;
+    // Taken synchronously, before any await: the memtables (the active one read at a sequence
+    // number) and referenced tables together are one consistent snapshot.
+    const snapshot = Number(this.seq);
     const mems = [this.mem, ...[...this.imms].reverse()];
     const tables = this.tables.filter((t) => t.overlaps(start, end));
     refAll(tables);
     const sources: EntrySource[] = [
-      ...mems.map((m) => m.iterate(start, end)),
+      ...mems.map((m) => m.iterate(start, end, { copy: true, snapshot })),
       ...tables.map((t) => t.reader.iterate({ start, end })),
     ];
     const merged = new MergingIterator(sources);
@@ -296,6 +323,7 @@ export class StorageEngine {
       flushes: { completed: c.flushes, failed: c.flushFailures, bytesWritten: c.flushBytes },
       compactions: this.compactor.stats(),
       cache: this.cache.stats(),
+      tableWorker: this.tableWorker?.stats(),
       lastBackgroundError: this.lastBackgroundError,
       readOnlyReason: this.log.failed?.message,
       recovery: this.recovery,
@@ -309,6 +337,7 @@ export class StorageEngine {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.compactor.stop();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const resume of this.stalled.splice(0)) resume();
     try {
@@ -325,6 +354,8 @@ export class StorageEngine {
     await this.log.close().catch(() => undefined);
     for (const t of this.tables) t.retire(false);
     await Promise.all([...this.pendingFrees]);
+    await this.tableWorker?.close();
+    await this.lock.release();
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -343,6 +374,10 @@ export class StorageEngine {
     return this.nextFileNumber++;
   }
 
+  private newMemtable(firstSegment: bigint): Memtable {
+    return new Memtable(firstSegment, this.opts.reconcile, { arenaChunkBytes: arenaChunkBytesFor(this.opts.memtableBytes) });
+  }
+
   private mustStall(): boolean {
     return this.mem.approximateBytes >= this.opts.memtableBytes && this.imms.length >= this.opts.maxImmutableMemtables;
   }
@@ -356,7 +391,7 @@ export class StorageEngine {
     this.log.rotate(segment);
     this.mem.freeze();
     this.imms.push(this.mem);
-    this.mem = new Memtable(segment, this.opts.reconcile);
+    this.mem = this.newMemtable(segment);
     void this.scheduleFlush().catch(() => undefined);
   }
 
@@ -403,7 +438,7 @@ export class StorageEngine {
     while (this.imms.length > 0) {
       const m = this.imms[0];
       try {
-        const handle = await buildTable(this.ctx, this.allocateFileNumber(), 0, m.iterate());
+        const handle = await buildTable(this.ctx, this.allocateFileNumber(), 0, m);
         const checkpoint = this.imms[1]?.firstSegment ?? this.mem.firstSegment;
         try {
           await this.installManifest((tables) => (handle ? [handle, ...tables] : tables), checkpoint);

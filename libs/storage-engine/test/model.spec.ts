@@ -1,16 +1,19 @@
 /**
  * Randomized model test: thousands of random put/delete/merge batches checked against an
  * in-memory Map, across background flushes, compactions, explicit compactRange and reopenings.
- * Seeded: a failure message names the seed and the op index, so it reproduces exactly.
+ * Runs twice: on the memory file system (tables built on the event loop) and on the local disk
+ * (tables built and compacted by the table worker thread, merges resolved back on the engine's
+ * thread). Seeded: a failure message names the seed and the op index, so it reproduces exactly.
  */
-import { MemoryFileSystem, StorageEngine, WriteBatch, type EngineOptions } from '../src';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { MemoryFileSystem, NodeFileSystem, StorageEngine, WriteBatch, type EngineOptions, type FileSystem } from '../src';
 import { collect, seededRandom, unionReconcile, unionTokens } from './support';
 
-const SEEDS = [1, 2, 3, 4];
 const OPS = 2500;
-const dir = '/model';
 
-function options(fs: MemoryFileSystem): Partial<EngineOptions> {
+function options(fs: FileSystem): Partial<EngineOptions> {
   return {
     fs,
     reconcile: unionReconcile,
@@ -21,14 +24,35 @@ function options(fs: MemoryFileSystem): Partial<EngineOptions> {
   };
 }
 
-describe('randomized model test', () => {
-  it.each(SEEDS)('seed %i matches a Map model', async (seed) => {
+interface Variant {
+  name: string;
+  seeds: number[];
+  setup(): { fs: FileSystem; dir: string; cleanup(): void };
+  worker: boolean;
+}
+
+const variants: Variant[] = [
+  { name: 'memory file system, inline table builds', seeds: [1, 2, 3, 4], worker: false, setup: () => ({ fs: new MemoryFileSystem(), dir: '/model', cleanup: () => undefined }) },
+  {
+    name: 'local disk, table worker',
+    seeds: [5, 6],
+    worker: true,
+    setup: () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'ringkv-model-'));
+      return { fs: new NodeFileSystem(), dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+];
+
+describe.each(variants)('randomized model test ($name)', (variant) => {
+  it.each(variant.seeds)('seed %i matches a Map model', async (seed) => {
     const rnd = seededRandom(seed);
     const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
     const keys = Array.from({ length: 150 }, (_, i) => `key-${(i * 7919) % 1000}`);
     const model = new Map<string, string>();
-    const fs = new MemoryFileSystem();
+    const { fs, dir, cleanup } = variant.setup();
     let engine = await StorageEngine.open(dir, options(fs));
+    let workerJobs = 0;
     let inflight: Promise<void>[] = [];
     let flushes = 0;
     let compactions = 0;
@@ -97,6 +121,7 @@ describe('randomized model test', () => {
         inflight = [];
         flushes += engine.stats().flushes.completed;
         compactions += engine.stats().compactions.completed;
+        workerJobs += engine.stats().tableWorker?.jobs ?? 0;
         await engine.close();
         engine = await StorageEngine.open(dir, options(fs));
         await checkAll(i);
@@ -107,6 +132,10 @@ describe('randomized model test', () => {
     const st = engine.stats();
     expect(flushes + st.flushes.completed).toBeGreaterThan(20);
     expect(compactions + st.compactions.completed).toBeGreaterThan(5);
+    workerJobs += st.tableWorker?.jobs ?? 0;
+    if (variant.worker) expect(workerJobs).toBeGreaterThan(25);
+    else expect(st.tableWorker).toBeUndefined();
     await engine.close();
-  });
+    cleanup();
+  }, 60_000);
 });

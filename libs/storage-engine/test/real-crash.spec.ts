@@ -1,8 +1,10 @@
 /**
  * A real crash: a child Node process runs the engine on the real file system (NodeFileSystem,
- * batch sync mode), prints the id of every batch whose write resolved, and is killed with
- * SIGKILL in the middle of its write stream. Reopening must show every acknowledged batch, no
- * half-written batch, and a prefix of the batch order.
+ * batch sync mode, tables built by the table worker thread), prints the id of every batch whose
+ * write resolved, and is killed with SIGKILL in the middle of its write stream. Reopening must
+ * show every acknowledged batch, no half-written batch, and a prefix of the batch order. While
+ * the child runs, its directory lock keeps this process out; after the kill, the stale lock does
+ * not.
  *
  * The engine is compiled with swc into a temp dir for the child (the test process itself runs
  * the TypeScript sources through Jest; both read and write the same on-disk formats).
@@ -39,10 +41,15 @@ const union = (_k, existing, incoming) => {
 };
 (async () => {
   const engine = await StorageEngine.open(process.argv[2], {
-    reconcile: union, memtableBytes: 64 * 1024, commitLogSegmentBytes: 32 * 1024, compactionMinMergeWidth: 3,
+    reconcile: union, memtableBytes: 32 * 1024, commitLogSegmentBytes: 32 * 1024, compactionMinMergeWidth: 3,
   });
   process.stdout.write('ready\\n');
+  let workerSeen = false;
   for (let i = 0; ; ) {
+    if (!workerSeen && (engine.stats().tableWorker?.jobs ?? 0) > 0) {
+      workerSeen = true;
+      process.stdout.write('worker-used\\n');
+    }
     const wave = [];
     for (let w = 0; w < 8; w++, i++) {
       const id = i;
@@ -80,6 +87,8 @@ describe('real crash (SIGKILL of a child process)', () => {
     const killAfter = 300 + run * 400;
     const acked = new Set<number>();
     let stderr = '';
+    let workerUsed = false;
+    let lockProbe: Promise<string> | undefined;
     const exit = await new Promise<NodeJS.Signals | number | null>((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(work, 'driver.js'), dataDir], {
         env: { ...process.env, ENGINE_INDEX: engineIndex, NODE_PATH: path.join(repoRoot, 'node_modules') },
@@ -93,6 +102,16 @@ describe('real crash (SIGKILL of a child process)', () => {
           const line = buf.slice(0, nl);
           buf = buf.slice(nl + 1);
           if (line.startsWith('ack ')) acked.add(Number(line.slice(4)));
+          if (line === 'worker-used') workerUsed = true;
+          if (acked.size >= 100 && !lockProbe) {
+            lockProbe = StorageEngine.open(dataDir, { reconcile: unionReconcile }).then(
+              async (e) => {
+                await e.close();
+                return 'opened while the child held the directory';
+              },
+              (err: { code?: string }) => String(err.code),
+            );
+          }
           if (acked.size >= killAfter && !child.killed) child.kill('SIGKILL');
         }
       });
@@ -101,6 +120,9 @@ describe('real crash (SIGKILL of a child process)', () => {
       child.on('exit', (code, signal) => resolve(signal ?? code));
     });
     expect({ exit, stderr }).toEqual({ exit: 'SIGKILL', stderr: '' });
+    expect(await lockProbe).toBe('LOCKED');
+    expect(workerUsed).toBe(true);
+    expect(readdirSync(dataDir)).toContain('LOCK'); // left behind by the killed child
 
     const engine = await StorageEngine.open(dataDir, { reconcile: unionReconcile });
     const members = new Set((await engine.get('members'))?.toString().split(',') ?? []);

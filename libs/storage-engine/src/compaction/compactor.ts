@@ -7,12 +7,16 @@
  * working and inputs are unlinked only after their last reader is done; the output replaces the
  * inputs (found by identity, since flushes may have added newer tables meanwhile) through the
  * host's serialized manifest update. On any failure the inputs stay live and the error is
- * counted; the next flush schedules a new attempt.
+ * counted; the next flush schedules a new attempt. With a table worker the merge runs on its
+ * thread (inputs are held by reference here, so their files outlive the job); without one it
+ * runs here, yielding to the event loop as it writes.
  */
 import { toEngineError } from '../errors';
-import { buildTable, type TableBuildContext } from '../db/table-builder';
+import { buildTable, openBuiltTable, type TableBuildContext } from '../db/table-builder';
 import { refAll, unrefAll, type TableHandle } from '../db/table-handle';
+import { tablePath } from '../file-names';
 import type { EngineOptions } from '../options';
+import type { TableWorkerClient } from '../table-worker/table-worker-client';
 import { compactEntries, type CompactionCounters } from './compaction-job';
 import { pickCompaction, type CompactionPick } from './compaction-picker';
 
@@ -21,6 +25,8 @@ export interface CompactorHost {
   readonly ctx: TableBuildContext;
   /** The live tables, newest first. */
   tables(): TableHandle[];
+  /** When set, compactions read, merge and write on this worker thread. */
+  worker?: TableWorkerClient;
   /** Serialized manifest rewrite; `edit` maps the current table list to the new one. */
   installTables(edit: (tables: TableHandle[]) => TableHandle[]): Promise<void>;
   allocateFileNumber(): bigint;
@@ -40,12 +46,18 @@ export interface CompactorStats {
 export class Compactor {
   private running: Promise<void> | undefined;
   private wanted = false;
+  private readonly stopping = new AbortController();
   private readonly counters = { completed: 0, failed: 0, bytesRead: 0, bytesWritten: 0, keysDropped: 0 };
 
   constructor(private readonly host: CompactorHost) {}
 
   stats(): CompactorStats {
     return { ...this.counters, running: this.running !== undefined };
+  }
+
+  /** Asks a running compaction to give up (engine closing); its inputs stay live. */
+  stop(): void {
+    this.stopping.abort();
   }
 
   /** Resolves when no compaction is running. */
@@ -115,18 +127,17 @@ export class Compactor {
     const counters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
     try {
       const tier = Math.max(...inputs.map((t) => t.meta.tier)) + 1;
-      const entries = compactEntries(
-        {
-          inputs,
-          bottommost,
-          reconcile: host.opts.reconcile,
-          filter: host.opts.compactionFilter,
-          now: Date.now(),
-          shouldStop: () => host.isClosing(),
-        },
-        counters,
-      );
-      const output = await buildTable(host.ctx, host.allocateFileNumber(), tier, entries);
+      const rules = { bottommost, reconcile: host.opts.reconcile, filter: host.opts.compactionFilter, now: Date.now() };
+      const fileNumber = host.allocateFileNumber();
+      let output: TableHandle | undefined;
+      if (host.worker) {
+        const path = tablePath(host.ctx.dir, fileNumber);
+        const props = await host.worker.compact(path, inputs.map((t) => t.reader.path), rules, counters, this.stopping.signal);
+        output = props ? await openBuiltTable(host.ctx, fileNumber, tier, props) : undefined;
+      } else {
+        const entries = compactEntries({ ...rules, inputs, shouldStop: () => host.isClosing() }, counters);
+        output = await buildTable(host.ctx, fileNumber, tier, entries);
+      }
       try {
         await host.installTables((tables) => {
           const at = tables.indexOf(inputs[0]);

@@ -18,7 +18,7 @@ import { replaySegments, type DroppedRegion } from '../commit-log/commit-log-rea
 import { SEGMENT_SUFFIX } from '../commit-log/commit-log-format';
 import { TABLE_SUFFIX, parseNumberedFile, segmentPath } from '../file-names';
 import { readManifest, writeManifest, type ManifestState } from '../manifest/manifest';
-import { Memtable } from '../memtable/memtable';
+import { Memtable, arenaChunkBytesFor } from '../memtable/memtable';
 import type { EngineOptions } from '../options';
 import { buildTable, openTable, type TableBuildContext } from './table-builder';
 import type { TableHandle } from './table-handle';
@@ -68,12 +68,13 @@ export async function recover(opts: EngineOptions, dir: string, ctx: TableBuildC
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
     let lastSequence = state.lastSequence;
-    let mem = new Memtable(0n, opts.reconcile);
+    const newMemtable = () => new Memtable(0n, opts.reconcile, { arenaChunkBytes: arenaChunkBytesFor(opts.memtableBytes) });
+    let mem = newMemtable();
     const flushMem = async (): Promise<void> => {
       if (mem.count === 0) return;
-      const t = await buildTable(ctx, allocate(), 0, mem.iterate());
+      const t = await buildTable(ctx, allocate(), 0, mem);
       if (t) fromReplay.unshift(t);
-      mem = new Memtable(0n, opts.reconcile);
+      mem = newMemtable();
     };
     const replay = await replaySegments(
       fs,
@@ -82,7 +83,7 @@ export async function recover(opts: EngineOptions, dir: string, ctx: TableBuildC
       async (batch) => {
         let seq = batch.sequence;
         for (const op of batch.ops) {
-          mem.apply(op.kind, op.key, op.value);
+          mem.apply(op.kind, op.key, op.value, Number(seq));
           if (seq > lastSequence) lastSequence = seq;
           seq++;
         }

@@ -6,13 +6,18 @@
  * its directory entry is fsynced, and an open handle (one reference, held by the caller) is
  * returned; it is NOT yet in the manifest. An empty stream produces no file (undefined). On
  * failure the partial file is removed and the error is rethrown as an EngineError.
+ *
+ * Where the bytes are encoded is the context's `writeTable`: `writeTableInline` on this thread
+ * (yielding to the event loop every `yieldEvery` entries), or the table worker's thread. Either
+ * way `openBuiltTable` then makes the file durable in its directory and opens it here.
  */
 import { toEngineError } from '../errors';
 import { tablePath } from '../file-names';
 import type { EntryKind } from '../format/entry-kind';
 import type { FileSystem } from '../fs/file-system';
 import type { TableMeta } from '../manifest/manifest';
-import { SSTableReader, SSTableWriter, type BlockCache, type SSTableProperties } from '../sstable';
+import { Memtable } from '../memtable/memtable';
+import { SSTableReader, SSTableWriter, TABLE_BYTES_PER_SYNC, type BlockCache, type SSTableProperties } from '../sstable';
 import { TableHandle } from './table-handle';
 
 export interface BuildEntry {
@@ -21,13 +26,18 @@ export interface BuildEntry {
   value: Buffer;
 }
 
+/** A sorted entry stream, or a whole (frozen) memtable, which the worker path packs directly. */
+export type BuildEntries = Iterable<BuildEntry> | AsyncIterable<BuildEntry> | Memtable;
+
+/** Writes, fsyncs and closes one table file; undefined (and no file) for an empty stream. */
+export type TableWriteFn = (path: string, entries: BuildEntries) => Promise<SSTableProperties | undefined>;
+
 export interface TableBuildContext {
   fs: FileSystem;
   dir: string;
   cache: BlockCache;
   onFree: (handle: TableHandle) => void;
-  /** Entries written between yields to the event loop. */
-  yieldEvery: number;
+  writeTable: TableWriteFn;
 }
 
 export function metaFromProperties(fileNumber: bigint, tier: number, p: SSTableProperties): TableMeta {
@@ -52,33 +62,34 @@ export async function openTable(ctx: TableBuildContext, meta: TableMeta): Promis
   return new TableHandle(meta, reader, ctx.onFree);
 }
 
-export async function buildTable(
-  ctx: TableBuildContext,
-  fileNumber: bigint,
-  tier: number,
-  entries: Iterable<BuildEntry> | AsyncIterable<BuildEntry>,
-): Promise<TableHandle | undefined> {
-  const path = tablePath(ctx.dir, fileNumber);
-  let writer: SSTableWriter | undefined;
-  let props: SSTableProperties;
-  try {
-    let sinceYield = 0;
-    for await (const e of entries) {
-      writer ??= await SSTableWriter.create(ctx.fs, path);
-      await writer.add(e.key, e.kind, e.value);
-      if (++sinceYield === ctx.yieldEvery) {
-        // Background work shares the event loop with foreground requests: give pending I/O
-        // callbacks (commit-log fsyncs, reads) a turn so they do not wait behind a whole table.
-        sinceYield = 0;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+/** The on-thread writer: encodes on the event loop, yielding every `yieldEvery` entries. */
+export function writeTableInline(fs: FileSystem, yieldEvery: number): TableWriteFn {
+  return async (path, entries) => {
+    let writer: SSTableWriter | undefined;
+    try {
+      let sinceYield = 0;
+      for await (const e of entries instanceof Memtable ? entries.iterate() : entries) {
+        writer ??= await SSTableWriter.create(fs, path, { bytesPerSync: TABLE_BYTES_PER_SYNC });
+        await writer.add(e.key, e.kind, e.value);
+        if (++sinceYield === yieldEvery) {
+          // Background work shares the event loop with foreground requests: give pending I/O
+          // callbacks (commit-log fsyncs, reads) a turn so they do not wait behind a whole table.
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
+      if (!writer) return undefined;
+      return await writer.finish();
+    } catch (err) {
+      await writer?.abort().catch(() => undefined);
+      throw toEngineError(err, `writing table ${path}`);
     }
-    if (!writer) return undefined;
-    props = await writer.finish();
-  } catch (err) {
-    await writer?.abort().catch(() => undefined);
-    throw toEngineError(err, `writing table ${path}`);
-  }
+  };
+}
+
+/** Makes a just-written table's directory entry durable and opens it (unlinking it on failure). */
+export async function openBuiltTable(ctx: TableBuildContext, fileNumber: bigint, tier: number, props: SSTableProperties): Promise<TableHandle> {
+  const path = tablePath(ctx.dir, fileNumber);
   try {
     await ctx.fs.syncDir(ctx.dir);
     return await openTable(ctx, metaFromProperties(fileNumber, tier, props));
@@ -86,4 +97,9 @@ export async function buildTable(
     await ctx.fs.unlink(path).catch(() => undefined);
     throw toEngineError(err, `opening new table ${path}`);
   }
+}
+
+export async function buildTable(ctx: TableBuildContext, fileNumber: bigint, tier: number, entries: BuildEntries): Promise<TableHandle | undefined> {
+  const props = await ctx.writeTable(tablePath(ctx.dir, fileNumber), entries);
+  return props ? openBuiltTable(ctx, fileNumber, tier, props) : undefined;
 }

@@ -127,6 +127,11 @@ export class FaultInjectingFileSystem implements FileSystem {
     return new FaultyWritableFile(this, await this.inner.openAppend(path));
   }
 
+  async createExclusive(path: string, data: Uint8Array): Promise<void> {
+    this.maybeFail('openAppend', path);
+    await this.inner.createExclusive(path, data);
+  }
+
   async openRead(path: string): Promise<ReadableFile> {
     this.maybeFail('openRead', path);
     return new FaultyReadableFile(this, await this.inner.openRead(path));

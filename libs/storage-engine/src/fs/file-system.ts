@@ -12,11 +12,22 @@
  * - Errors are rejected promises carrying a Node-style `code` (`ENOENT`, `ENOSPC`, `EIO`, ...).
  */
 export interface FileSystem {
+  /**
+   * True when paths name files on this machine's disk that another thread may open with
+   * `node:fs` directly (the table worker does). Decorators that must see table-file I/O
+   * report false; absent means false.
+   */
+  readonly localDisk?: boolean;
   mkdir(dir: string): Promise<void>;
   readdir(dir: string): Promise<string[]>;
   exists(path: string): Promise<boolean>;
   /** Opens for appending, creating the file if missing. */
   openAppend(path: string): Promise<WritableFile>;
+  /**
+   * Creates `path` holding `data`, atomically failing with EEXIST when it already exists (the
+   * directory lock's primitive: O_CREAT | O_EXCL). Not synced.
+   */
+  createExclusive(path: string, data: Uint8Array): Promise<void>;
   /** Opens an existing file for positional reads. */
   openRead(path: string): Promise<ReadableFile>;
   /** Reads a whole file (small files: manifests, ids). */

@@ -1,11 +1,17 @@
 /**
  * A FileSystem that passes every call to another one. Decorators (timing, read counting, fault
  * injection in tests) extend it and override only the calls they observe or change.
+ * `localDisk` is forwarded too, so the table worker writes tables directly, bypassing the
+ * decorator: one that must see or change table-file I/O overrides it to return false.
  */
 import type { FileSystem, ReadableFile, WritableFile } from './file-system';
 
 export class ForwardingFileSystem implements FileSystem {
   constructor(protected readonly inner: FileSystem) {}
+
+  get localDisk(): boolean {
+    return this.inner.localDisk === true;
+  }
 
   mkdir(dir: string): Promise<void> {
     return this.inner.mkdir(dir);
@@ -18,6 +24,9 @@ export class ForwardingFileSystem implements FileSystem {
   }
   openAppend(path: string): Promise<WritableFile> {
     return this.inner.openAppend(path);
+  }
+  createExclusive(path: string, data: Uint8Array): Promise<void> {
+    return this.inner.createExclusive(path, data);
   }
   openRead(path: string): Promise<ReadableFile> {
     return this.inner.openRead(path);

@@ -117,6 +117,14 @@ export class MemoryFileSystem implements FileSystem {
     return new MemoryWritableFile(this, p, inode);
   }
 
+  async createExclusive(path: string, data: Uint8Array): Promise<void> {
+    await this.check();
+    const p = this.norm(path);
+    if (!this.dirs.has(this.parentOf(p))) throw fsError('ENOENT', `no such directory for ${p}`);
+    if (this.files.has(p)) throw fsError('EEXIST', `file exists: ${p}`);
+    this.files.set(p, { data: Buffer.from(data), length: data.length, synced: 0 });
+  }
+
   async openRead(path: string): Promise<ReadableFile> {
     await this.check();
     const p = this.norm(path);

@@ -85,6 +85,7 @@ class NodeReadableFile implements ReadableFile {
 }
 
 export class NodeFileSystem implements FileSystem {
+  readonly localDisk = true;
   private readonly options: NodeFileSystemOptions;
 
   constructor(options: Partial<NodeFileSystemOptions> = {}) {
@@ -118,6 +119,10 @@ export class NodeFileSystem implements FileSystem {
       await handle.close();
       throw err;
     }
+  }
+
+  async createExclusive(path: string, data: Uint8Array): Promise<void> {
+    await fsp.writeFile(path, data, { flag: 'wx' });
   }
 
   async openRead(path: string): Promise<ReadableFile> {

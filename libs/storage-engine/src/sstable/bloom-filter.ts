@@ -13,8 +13,12 @@ import { BLOOM_HASH_SEED_1, BLOOM_HASH_SEED_2, BLOOM_MAX_PROBES } from './sstabl
 const MIN_FILTER_BITS = 64;
 
 export class BloomFilterBuilder {
-  /** h1, h2 pairs of every added key; 8 bytes per key instead of the keys themselves. */
-  private hashes: number[] = [];
+  /**
+   * h1, h2 pairs of every added key; 8 bytes per key instead of the keys themselves (a typed
+   * array: most hashes exceed 2^31, and in a plain array each would be a boxed heap number).
+   */
+  private hashes: Uint32Array = new Uint32Array(1024);
+  private used = 0;
 
   constructor(private readonly bitsPerKey: number) {
     if (!Number.isSafeInteger(bitsPerKey) || bitsPerKey < 1) {
@@ -23,11 +27,17 @@ export class BloomFilterBuilder {
   }
 
   get keyCount(): number {
-    return this.hashes.length / 2;
+    return this.used / 2;
   }
 
   addKey(key: Uint8Array): void {
-    this.hashes.push(murmur3(key, BLOOM_HASH_SEED_1), murmur3(key, BLOOM_HASH_SEED_2));
+    if (this.used + 2 > this.hashes.length) {
+      const grown = new Uint32Array(Math.max(1024, this.hashes.length * 2));
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[this.used++] = murmur3(key, BLOOM_HASH_SEED_1);
+    this.hashes[this.used++] = murmur3(key, BLOOM_HASH_SEED_2);
   }
 
   /** Encodes the filter; the builder is spent afterwards. */
@@ -38,7 +48,7 @@ export class BloomFilterBuilder {
     const bytes = Math.ceil(Math.max(MIN_FILTER_BITS, keys * this.bitsPerKey) / 8);
     const bits = bytes * 8;
     const filter = Buffer.alloc(bytes + 1);
-    for (let i = 0; i < this.hashes.length; i += 2) {
+    for (let i = 0; i < this.used; i += 2) {
       const h1 = this.hashes[i];
       const h2 = this.hashes[i + 1];
       for (let probe = 0; probe < probes; probe++) {
@@ -47,7 +57,8 @@ export class BloomFilterBuilder {
       }
     }
     filter[bytes] = probes;
-    this.hashes = [];
+    this.hashes = new Uint32Array(0);
+    this.used = 0;
     return filter;
   }
 }

@@ -7,7 +7,7 @@ export type { BlockCacheStats } from './block-cache';
 export { SSTableReader } from './sstable-reader';
 export type { SSTableEntry, SSTableRange, SSTableReaderOptions } from './sstable-reader';
 export { SSTableWriter } from './sstable-writer';
-export { DEFAULT_SSTABLE_WRITER_OPTIONS } from './sstable-options';
+export { DEFAULT_SSTABLE_WRITER_OPTIONS, TABLE_BYTES_PER_SYNC } from './sstable-options';
 export type { SSTableWriterOptions } from './sstable-options';
 export type { SSTableProperties } from './sstable-properties';
 export { FORMAT_VERSION as SSTABLE_FORMAT_VERSION } from './sstable-format';

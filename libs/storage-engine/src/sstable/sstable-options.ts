@@ -14,6 +14,12 @@ export interface SSTableWriterOptions {
   bloomBitsPerKey: number;
   /** Finished blocks are gathered up to this many bytes before one append. */
   writeBufferSize: number;
+  /**
+   * Fsync the file every this many appended bytes while writing (0: only at the end). Keeps the
+   * dirty data of a large new table small, so a concurrent commit-log fsync does not wait
+   * behind it in the file system's journal.
+   */
+  bytesPerSync: number;
 }
 
 export const DEFAULT_SSTABLE_WRITER_OPTIONS: Readonly<SSTableWriterOptions> = Object.freeze({
@@ -26,7 +32,12 @@ export const DEFAULT_SSTABLE_WRITER_OPTIONS: Readonly<SSTableWriterOptions> = Ob
   bloomBitsPerKey: 10,
   // 64 KiB per write keeps a flush of a large memtable to a few hundred syscalls.
   writeBufferSize: 64 * 1024,
+  // Off for the bare writer; the engine turns it on for its table files (TABLE_BYTES_PER_SYNC).
+  bytesPerSync: 0,
 });
+
+/** What the engine uses for flush and compaction outputs: 1 MiB of dirty data at most. */
+export const TABLE_BYTES_PER_SYNC = 1024 * 1024;
 
 /** Fills in defaults and rejects values the writer cannot honour. */
 export function resolveSSTableWriterOptions(
@@ -36,7 +47,7 @@ export function resolveSSTableWriterOptions(
   for (const name of Object.keys(DEFAULT_SSTABLE_WRITER_OPTIONS) as (keyof SSTableWriterOptions)[]) {
     const value = options[name];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 1) {
+    if (!Number.isSafeInteger(value) || value < (name === 'bytesPerSync' ? 0 : 1)) {
       throw new EngineError('INVALID_ARGUMENT', `SSTable option ${name} must be a positive integer, got ${value}`);
     }
     resolved[name] = value;

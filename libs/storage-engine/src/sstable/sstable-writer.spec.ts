@@ -1,6 +1,8 @@
 import { EngineError } from '../errors';
 import { EntryKind } from '../format/entry-kind';
 import { FaultInjectingFileSystem } from '../fs/fault-injecting-file-system';
+import { ForwardingFileSystem } from '../fs/forwarding-file-system';
+import type { WritableFile } from '../fs/file-system';
 import { MemoryFileSystem } from '../fs/memory-file-system';
 import { BlockCache } from './block-cache';
 import { BLOCK_TRAILER_SIZE, FOOTER_SIZE, FORMAT_VERSION } from './sstable-format';
@@ -186,5 +188,22 @@ describe('SSTableWriter', () => {
     await expectEngineError(SSTableWriter.create(fs, PATH, { blockSize: 0 }), 'INVALID_ARGUMENT');
     await expectEngineError(SSTableWriter.create(fs, PATH, { restartInterval: 1.5 }), 'INVALID_ARGUMENT');
     expect(await fs.exists(PATH)).toBe(false);
+  });
+
+  it('with bytesPerSync, fsyncs while writing so little dirty data piles up', async () => {
+    const syncs: number[] = [];
+    class SyncCounting extends ForwardingFileSystem {
+      override async openAppend(path: string): Promise<WritableFile> {
+        const f = await this.inner.openAppend(path);
+        return { path: f.path, size: () => f.size(), append: (d) => f.append(d), close: () => f.close(), sync: () => (syncs.push(f.size()), f.sync()) };
+      }
+    }
+    const counting = new SyncCounting(fs);
+    const writer = await SSTableWriter.create(counting, PATH, { bytesPerSync: 128 * 1024, writeBufferSize: 16 * 1024 });
+    for (let i = 0; i < 4000; i++) await writer.add(key(`k${String(i).padStart(6, '0')}`), EntryKind.Put, Buffer.alloc(200, i));
+    const props = await writer.finish();
+    expect(syncs.length).toBeGreaterThanOrEqual(Math.floor(props.fileSize / (128 * 1024)));
+    for (let i = 1; i < syncs.length; i++) expect(syncs[i] - syncs[i - 1]).toBeLessThanOrEqual(128 * 1024 + 16 * 1024 + 4096);
+    expect(syncs[syncs.length - 1]).toBe(props.fileSize);
   });
 });

@@ -41,6 +41,7 @@ export class SSTableWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private appends: Promise<void> = Promise.resolve();
+  private unsyncedBytes = 0;
   private fileClosed = false;
   private entryCount = 0;
   private tombstoneCount = 0;
@@ -185,7 +186,14 @@ export class SSTableWriter {
     const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    this.appends = this.appends.then(() => this.file.append(batch));
+    this.appends = this.appends.then(async () => {
+      await this.file.append(batch);
+      this.unsyncedBytes += batch.length;
+      if (this.options.bytesPerSync > 0 && this.unsyncedBytes >= this.options.bytesPerSync && this.state === 'open') {
+        this.unsyncedBytes = 0;
+        await this.file.sync();
+      }
+    });
     try {
       await this.appends;
     } catch (error) {

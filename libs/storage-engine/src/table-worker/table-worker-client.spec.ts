@@ -1,0 +1,154 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { compactEntries, type CompactionCounters, type CompactionRules } from '../compaction/compaction-job';
+import { writeTableInline, type BuildEntry } from '../db/table-builder';
+import { EngineError } from '../errors';
+import { EntryKind } from '../format/entry-kind';
+import { NodeFileSystem } from '../fs/node-file-system';
+import { Memtable } from '../memtable/memtable';
+import type { CompactionFilterFn, ReconcileFn } from '../options';
+import { BlockCache, SSTableReader } from '../sstable';
+import { TableWorkerClient } from './table-worker-client';
+
+const fs = new NodeFileSystem();
+const inline = writeTableInline(fs, 64);
+const concat: ReconcileFn = (_k, existing, incoming) => Buffer.from(`${existing ? existing.toString() : '_'}+${incoming}`);
+const filter: CompactionFilterFn = (key, value) => {
+  const n = key.readUInt32BE(0);
+  if (n % 7 === 0) return { action: 'drop' };
+  if (n % 5 === 0) return { action: 'rewrite', value: Buffer.concat([value, Buffer.from('!')]) };
+  return { action: 'keep' };
+};
+
+/** `count` sorted entries; `salt` varies the values, `kinds` which kinds appear. */
+function entries(count: number, salt: string, kinds: EntryKind[], step = 1): BuildEntry[] {
+  const out: BuildEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = Buffer.alloc(8);
+    key.writeUInt32BE(i * step, 0);
+    key.writeUInt32BE(0xabcdef, 4);
+    const kind = kinds[i % kinds.length];
+    out.push({ key, kind, value: kind === EntryKind.Delete ? Buffer.alloc(0) : Buffer.from(`${salt}-${i}-${'x'.repeat(i % 120)}`) });
+  }
+  return out;
+}
+
+async function* slowly(items: BuildEntry[], onHalf?: () => Promise<void>): AsyncGenerator<BuildEntry> {
+  for (let i = 0; i < items.length; i++) {
+    if (i === items.length >> 1 && onHalf) await onHalf();
+    yield items[i];
+  }
+}
+
+describe('TableWorkerClient', () => {
+  let dir: string;
+  let client: TableWorkerClient;
+  const at = (name: string) => path.join(dir, name);
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ringkv-worker-'));
+    client = new TableWorkerClient();
+  });
+  afterEach(async () => {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes the same bytes as the inline writer, across many flow-controlled chunks', async () => {
+    const data = entries(40_000, 'v', [EntryKind.Put, EntryKind.Put, EntryKind.Delete, EntryKind.Merge]);
+    const viaWorker = await client.writeTable(at('w.sst'), data);
+    const viaInline = await inline(at('i.sst'), data);
+    expect(viaWorker).toEqual(viaInline);
+    expect(Buffer.isBuffer(viaWorker?.minKey)).toBe(true);
+    expect(readFileSync(at('w.sst')).equals(readFileSync(at('i.sst')))).toBe(true);
+    expect(await client.writeTable(at('empty.sst'), [])).toBeUndefined();
+    expect(existsSync(at('empty.sst'))).toBe(false);
+    expect(client.stats()).toMatchObject({ started: 1, jobs: 2, failedJobs: 0 });
+  });
+
+  it('packs a memtable straight from its arena into the same table as the inline path', async () => {
+    const m = new Memtable(1n, concat, { arenaChunkBytes: 64 * 1024 });
+    const data = entries(30_000, 'm', [EntryKind.Put, EntryKind.Merge, EntryKind.Delete]);
+    for (let i = data.length - 1; i >= 0; i--) m.apply(data[i].kind, data[i].key, data[i].value, data.length - i);
+    m.apply(EntryKind.Merge, data[1].key, Buffer.from('again'), data.length + 1);
+    m.freeze();
+    const viaWorker = await client.writeTable(at('w.sst'), m);
+    const viaInline = await inline(at('i.sst'), m);
+    expect(viaWorker).toEqual(viaInline);
+    expect(viaWorker?.entryCount).toBe(30_000);
+    expect(readFileSync(at('w.sst')).equals(readFileSync(at('i.sst')))).toBe(true);
+  });
+
+  it.each([
+    ['bottommost, with a filter', true, filter],
+    ['above older tables, with a filter', false, filter],
+    ['above older tables, no filter', false, undefined],
+  ])('compacts exactly like the inline compaction (%s)', async (_name, bottommost, f) => {
+    const inputs = [
+      entries(3000, 'new', [EntryKind.Put, EntryKind.Merge, EntryKind.Delete], 2),
+      entries(4000, 'mid', [EntryKind.Merge, EntryKind.Put], 3),
+      entries(5000, 'old', [EntryKind.Put, EntryKind.Delete, EntryKind.Merge, EntryKind.Put], 1),
+    ];
+    const paths = inputs.map((_, i) => at(`in-${i}.sst`));
+    for (let i = 0; i < inputs.length; i++) await inline(paths[i], inputs[i]);
+    const rules: CompactionRules = { bottommost, reconcile: concat, filter: f, now: 1 };
+
+    const workerCounters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const viaWorker = await client.compact(at('w.sst'), paths, rules, workerCounters);
+
+    const cache = new BlockCache(1 << 20);
+    const readers = await Promise.all(paths.map((p, i) => SSTableReader.open(fs, p, { cache, fileId: i })));
+    const inlineCounters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const stream = compactEntries({ ...rules, inputs: readers.map((reader) => ({ reader })), shouldStop: () => false }, inlineCounters);
+    const viaInline = await inline(at('i.sst'), stream);
+    for (const r of readers) await r.close();
+
+    expect(viaWorker).toEqual(viaInline);
+    expect(workerCounters).toEqual(inlineCounters);
+    expect(readFileSync(at('w.sst')).equals(readFileSync(at('i.sst')))).toBe(true);
+  });
+
+  it('surfaces worker-side failures as EngineErrors with their codes and leaves no file', async () => {
+    writeFileSync(at('taken.sst'), 'x');
+    await expect(client.writeTable(at('taken.sst'), entries(10, 'v', [EntryKind.Put]))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const missing = path.join(dir, 'no-such-dir', 'x.sst');
+    const err = await client.writeTable(missing, entries(10, 'v', [EntryKind.Put])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err).toMatchObject({ code: 'IO_ERROR' });
+    await expect(client.compact(at('c.sst'), [at('nope.sst')], { bottommost: true, reconcile: concat, now: 0 }, { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 })).rejects.toMatchObject({ code: 'IO_ERROR' });
+    expect(existsSync(at('c.sst'))).toBe(false);
+  });
+
+  it('fails a compaction whose reconcile throws, removing its output', async () => {
+    await inline(at('a.sst'), entries(2000, 'a', [EntryKind.Merge]));
+    await inline(at('b.sst'), entries(2000, 'b', [EntryKind.Put]));
+    const boom: ReconcileFn = () => {
+      throw new Error('reconcile exploded');
+    };
+    const err = await client
+      .compact(at('out.sst'), [at('a.sst'), at('b.sst')], { bottommost: true, reconcile: boom, now: 0 }, { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as Error).message).toMatch(/reconcile exploded/);
+    expect(existsSync(at('out.sst'))).toBe(false);
+    // The thread itself is fine.
+    expect(await client.writeTable(at('after.sst'), entries(5, 'v', [EntryKind.Put]))).toBeDefined();
+  });
+
+  it('fails the running job when the thread dies, removes its file, and starts a new thread for the next job', async () => {
+    const data = entries(60_000, 'v', [EntryKind.Put]);
+    const err = await client.writeTable(at('dies.sst'), slowly(data, () => client.kill())).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err).toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(/table worker stopped/) });
+    for (let i = 0; i < 100 && existsSync(at('dies.sst')); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(at('dies.sst'))).toBe(false);
+    expect(await client.writeTable(at('next.sst'), data)).toMatchObject({ entryCount: data.length });
+    expect(client.stats()).toMatchObject({ started: 2, failedJobs: 1 });
+  });
+
+  it('refuses jobs after close', async () => {
+    await client.close();
+    await expect(client.writeTable(at('late.sst'), [])).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});

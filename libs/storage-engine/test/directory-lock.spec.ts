@@ -1,0 +1,50 @@
+/**
+ * One engine per directory: a second open fails with LOCKED until the first engine closes (the
+ * cross-process and stale-lock cases are in src/db/directory-lock.spec.ts and real-crash.spec.ts).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { EngineError, MemoryFileSystem, NodeFileSystem, StorageEngine } from '../src';
+
+describe('directory lock (engine)', () => {
+  it('refuses a second open of the same directory until the first engine closes', async () => {
+    const fs = new MemoryFileSystem();
+    const engine = await StorageEngine.open('/db', { fs });
+    await engine.put('k', 'v');
+    const err = await StorageEngine.open('/db', { fs }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err).toMatchObject({ code: 'LOCKED' });
+    // Another directory on the same file system is fine.
+    await (await StorageEngine.open('/other', { fs })).close();
+    await engine.close();
+    const again = await StorageEngine.open('/db', { fs });
+    expect((await again.get('k'))?.toString()).toBe('v');
+    await again.close();
+  });
+
+  it('locks the real directory across file-system objects and removes LOCK on close', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ringkv-lock-engine-'));
+    try {
+      const engine = await StorageEngine.open(dir, { fs: new NodeFileSystem() });
+      expect(existsSync(path.join(dir, 'LOCK'))).toBe(true);
+      await expect(StorageEngine.open(dir)).rejects.toMatchObject({ code: 'LOCKED' });
+      await engine.close();
+      expect(existsSync(path.join(dir, 'LOCK'))).toBe(false);
+      await (await StorageEngine.open(dir)).close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('releases the lock when opening fails', async () => {
+    const fs = new MemoryFileSystem();
+    await fs.mkdir('/bad');
+    const manifest = await fs.openAppend('/bad/MANIFEST');
+    await manifest.append(Buffer.from('not a manifest at all'));
+    await manifest.close();
+    await expect(StorageEngine.open('/bad', { fs })).rejects.toMatchObject({ code: 'CORRUPTION' });
+    expect(await fs.exists('/bad/LOCK')).toBe(false);
+    await expect(StorageEngine.open('/bad', { fs })).rejects.toMatchObject({ code: 'CORRUPTION' });
+  });
+});
