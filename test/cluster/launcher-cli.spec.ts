@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appEntry, dropDatabase, findWorkspaceRoot } from '@ringkv/launcher';
+import { Client } from 'pg';
 import { databaseUrlFor, uniqueName } from '../support/test-cluster';
 
 const root = findWorkspaceRoot(__dirname);
@@ -20,13 +21,13 @@ interface Launched {
   databaseUrl: string;
 }
 
-function launch(portOffset: number): Launched {
+function launch(portBase: number): Launched {
   const dataDir = mkdtempSync(join(tmpdir(), 'ringkv-cli-'));
   const databaseUrl = databaseUrlFor(uniqueName('ringkv_test'));
   let output = '';
   const child = spawn(
     process.execPath,
-    [cli, '--port-offset', String(portOffset), '--data-dir', dataDir, '--coordinators', '1', '--storage-nodes', '3'],
+    [cli, '--port-base', String(portBase), '--data-dir', dataDir, '--coordinators', '1', '--storage-nodes', '3'],
     {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl, RINGKV_REDIS_PREFIX: `${uniqueName('ringkv_test')}:`, RINGKV_ADMIN_KEY: '' },
@@ -80,13 +81,13 @@ describe('launcher CLI', () => {
   });
 
   it('prints the gateway URL, RESP port and admin key, and Ctrl-C stops every process', async () => {
-    const l = launch(11_000);
+    const l = launch(21_300);
     launched.push(l);
     await waitFor(() => l.output().includes('Press Ctrl-C'), 90_000, `the cluster to start:\n${l.output()}`);
-    expect(l.output()).toContain('REST API      http://127.0.0.1:19080');
-    expect(l.output()).toContain('redis-cli -p 17380');
+    expect(l.output()).toContain('REST API      http://127.0.0.1:21300');
+    expect(l.output()).toContain('redis-cli -p 21301');
     expect(l.output()).toMatch(/Admin key\s+rkv_admin_[A-Za-z0-9_-]{43}/);
-    const ports = [19080, 19081, 19091, 19092, 19093];
+    const ports = [21300, 21301, 21310, 21320, 21330, 21331, 21332, 21340, 21341, 21342];
     expect(await portsClosed(ports, 0)).toEqual(ports);
 
     l.child.kill('SIGINT');
@@ -96,12 +97,28 @@ describe('launcher CLI', () => {
     expect(await portsClosed(ports, 5_000)).toEqual([]);
   });
 
+  it('refuses impossible options before it creates or starts anything', async () => {
+    const l = launch(99_999);
+    launched.push(l);
+    const [code] = await once(l.child, 'exit');
+    expect(code).not.toBe(0);
+    expect(l.output()).toMatch(/port base must be 1024\.\.\d+, got 99999/);
+    const pg = new Client({ connectionString: databaseUrlFor('postgres') });
+    await pg.connect();
+    try {
+      const found = await pg.query('SELECT 1 FROM pg_database WHERE datname = $1', [new URL(l.databaseUrl).pathname.slice(1)]);
+      expect(found.rowCount).toBe(0);
+    } finally {
+      await pg.end();
+    }
+  });
+
   it('leaves no process behind when the launcher itself is killed with SIGKILL', async () => {
-    const l = launch(12_000);
+    const l = launch(21_400);
     launched.push(l);
     await waitFor(() => l.output().includes('Press Ctrl-C'), 90_000, `the cluster to start:\n${l.output()}`);
     l.child.kill('SIGKILL');
     await once(l.child, 'exit');
-    expect(await portsClosed([20080, 20081, 20091, 20092, 20093], 20_000)).toEqual([]);
+    expect(await portsClosed([21400, 21401, 21410, 21420, 21430, 21431, 21432, 21440, 21441, 21442], 20_000)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ describe('local cluster', () => {
   let cluster: TestCluster;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ portOffset: 10_000 });
+    cluster = await startTestCluster({ portBase: 21_200 });
   });
   afterAll(() => cluster?.destroy());
 

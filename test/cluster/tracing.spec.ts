@@ -14,7 +14,7 @@ describe('distributed tracing', () => {
   let cluster: TestCluster;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ portOffset: 1_000, coordinators: 1, extraEnv: { RINGKV_TRACES_EXPORTER: 'console' } });
+    cluster = await startTestCluster({ portBase: 21_000, coordinators: 1, extraEnv: { RINGKV_TRACES_EXPORTER: 'console' } });
   });
   afterAll(() => cluster?.destroy());
 

@@ -33,7 +33,7 @@ describe('coordinator quorum paths', () => {
   const grpcPort = (name: string) => cluster.plan.find((p) => p.name === name)!.grpcPort!;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ portOffset: 3_000, gateway: false });
+    cluster = await startTestCluster({ portBase: 21_100, gateway: false });
     db = createDatabase(cluster.databaseUrl);
     const tenants = new TenantRepository(db);
     await tenants.create({ id: 'acme', replicationFactor: 3 });

@@ -1,23 +1,27 @@
 /**
  * The gateway in a real cluster (built processes, PostgreSQL, Redis): who may call what,
  * tenant and API key administration, revocation across the cluster, tenant isolation, every
- * kind of bad input answered with the error envelope, and the RESP port with ioredis and
- * redis-cli. Key-value round trips are in kv-roundtrip.spec.ts.
+ * kind of bad input answered with the error envelope, the RESP port with ioredis and
+ * redis-cli, and the OpenAPI document and its UI in a real browser (Debian's Chromium).
+ * Key-value round trips are in kv-roundtrip.spec.ts.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createDatabase, HintRepository } from '@ringkv/db';
 import Redis from 'ioredis';
+import { chromium } from 'playwright-core';
 import { createTenantWithKey, envelopeProblems, request } from '../support/gateway-client';
 import { startTestCluster, TestCluster } from '../support/test-cluster';
 
 const run = promisify(execFile);
+/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
+const CHROMIUM = '/usr/bin/chromium';
 let cluster: TestCluster;
 let url: string;
 let tenantKey: string;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ portOffset: 13_000, storageNodes: 1, coordinators: 1 });
+  cluster = await startTestCluster({ portBase: 21_500, storageNodes: 1, coordinators: 1 });
   url = cluster.gatewayUrl;
   tenantKey = await createTenantWithKey(url, cluster.adminKey, 'alpha', { replication_factor: 1 });
 });
@@ -256,5 +260,37 @@ describe('gateway in a cluster', () => {
       redis.disconnect();
     }
     expect(cluster.process('gateway').exitCode).toBeNull();
+  });
+});
+
+describe('OpenAPI at /docs', () => {
+  it('serves an OpenAPI 3 document covering the key-value, tenant and admin routes', async () => {
+    const response = await fetch(`${url}/docs/json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths['/v1/key-value'] ?? {}).sort()).toEqual(['delete', 'get', 'post']);
+    for (const path of ['/v1/key-value/batch', '/v1/key-value/batch-get', '/v1/tenants', '/v1/admin/storage-nodes', '/v1/admin/ring']) {
+      expect(document.paths).toHaveProperty([path]);
+    }
+  });
+
+  it('renders the interactive UI in a browser, with no internet access needed', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const offsite: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith(url)) offsite.push(r.url());
+      });
+      await page.goto(`${url}/docs`);
+      await page.locator('.opblock-summary-path', { hasText: '/v1/key-value' }).first().waitFor({ timeout: 20_000 });
+      const paths = await page.locator('.opblock-summary-path').allTextContents();
+      expect(paths.map((p) => p.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/v1/key-value', '/v1/tenants']));
+      expect(offsite).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -15,7 +15,7 @@ let url: string;
 let key: string;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ portOffset: 14_000, storageNodes: 3, coordinators: 2 });
+  cluster = await startTestCluster({ portBase: 21_600, storageNodes: 3, coordinators: 2 });
   url = cluster.gatewayUrl;
   key = await createTenantWithKey(url, cluster.adminKey, 'kv', { replication_factor: 3 });
 });
@@ -154,6 +154,8 @@ describe('key-value round trips', () => {
       expect(await redis.mset('m1', 'a', 'm2', 'b')).toBe('OK');
       expect(await redis.set('ex', 'v', 'EX', 60)).toBe('OK');
       expect(await redis.pttl('ex')).toBeGreaterThan(50_000);
+      await expect(redis.set('nx', 'v', 'NX')).rejects.toThrow(/SET NX is not supported/);
+      expect(await redis.exists('nx')).toBe(0);
       const cli = await run('redis-cli', ['-p', String(cluster.respPort), '--no-auth-warning', '-a', key, 'GET', 'm2']);
       expect(cli.stdout.trim()).toBe('b');
     } finally {

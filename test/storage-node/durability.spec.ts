@@ -1,7 +1,8 @@
 /**
  * A storage node keeps every acknowledged write across a graceful restart (SIGTERM: drain,
  * flush, close) and across a crash (SIGKILL: commit-log replay), whether it was written over the
- * multiplexed Session or a unary call. Also: readiness and the node-id check at startup.
+ * multiplexed Session or a unary call. Also: readiness, the node-id check and the data-directory
+ * lock at startup.
  */
 import { StorageNodeProcess, StorageNodeProcesses } from '../support/storage-node-process';
 import { coordinate, coordinateRequest, get, openSession, SessionResult, stats, valuesOf } from '../support/storage-node-client';
@@ -99,5 +100,18 @@ describe('storage node durability', () => {
     expect(exit.code).not.toBe(0);
     expect(exit.code).not.toBeNull();
     expect(impostor.output()).toMatch(/belongs to node "node-1" but RINGKV_NODE_ID is "node-2"/);
+  });
+
+  it('refuses to start a second node on a data directory in use, and the first keeps serving', async () => {
+    const dataDir = nodes.dataDir();
+    const node = await startNode(dataDir, 'node-1');
+    await coordinate(node, coordinateRequest('acme', 'k', 'v'));
+
+    const twin = nodes.spawn({ nodeId: 'node-1', dataDir, httpPort: PORTS.http + 2, grpcPort: PORTS.grpc + 2 });
+    const exit = await twin.exit;
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(twin.output()).toMatch(/is in use by process \d+/);
+    expect(valuesOf(await get(node, 'acme', 'k'))).toEqual(['v']);
   });
 });

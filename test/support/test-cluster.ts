@@ -1,5 +1,5 @@
 /**
- * Test clusters: each test file gets its own ports (a port offset), data directory, PostgreSQL
+ * Test clusters: each test file gets its own ports (a 50-port block), data directory, PostgreSQL
  * database and Redis key prefix, and always stops every process and drops its database, even
  * when the test fails.
  */
@@ -13,8 +13,11 @@ export const TEST_POSTGRES = process.env['RINGKV_TEST_DATABASE_URL'] ?? 'postgre
 export const TEST_REDIS = process.env['RINGKV_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 
 export interface TestClusterOptions {
-  /** Distinct per test file so files can run in parallel: ports shift by this much. */
-  portOffset: number;
+  /**
+   * Distinct per test file so files can run in parallel: the cluster's ports are portBase..+49.
+   * Keep it below 32768 (the kernel's ephemeral ports), see README "Tests".
+   */
+  portBase: number;
   storageNodes?: number;
   coordinators?: number;
   /** Start the gateway too (default true). */
@@ -56,7 +59,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       workspaceRoot: findWorkspaceRoot(__dirname),
       storageNodes: options.storageNodes ?? 3,
       coordinators: options.coordinators ?? 2,
-      portOffset: options.portOffset,
+      portBase: options.portBase,
       dataDir,
       databaseUrl,
       redisUrl: TEST_REDIS,

@@ -15,6 +15,8 @@ const USAGE = `usage: npm start -- [options]
   --storage-nodes N   storage nodes to run (1-9, default 3)
   --coordinators N    coordinators to run (1-9, default 2)
   --port-offset N     add N to every port (default 0: gateway on 8080, RESP on 6380)
+  --port-base N       put every port in N..N+49 instead (gateway N, RESP N+1,
+                      coordinators N+10.., storage nodes N+30..; HTTP +10 from gRPC)
   --data-dir DIR      data and logs (default ./.data)
   --log-level LEVEL   trace|debug|info|warn|error (default info)
   -h, --help          this text
@@ -36,6 +38,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       'storage-nodes': { type: 'string' },
       coordinators: { type: 'string' },
       'port-offset': { type: 'string' },
+      'port-base': { type: 'string' },
       'data-dir': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -56,6 +59,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     storageNodes: intOption(values['storage-nodes'], 'storage-nodes', 3),
     coordinators: intOption(values.coordinators, 'coordinators', 2),
     portOffset: intOption(values['port-offset'], 'port-offset', 0),
+    portBase: values['port-base'] === undefined ? undefined : intOption(values['port-base'], 'port-base', 0),
     dataDir,
     databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/ringkv',
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379/0',

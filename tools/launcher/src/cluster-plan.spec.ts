@@ -3,7 +3,6 @@ import { planCluster } from './cluster-plan';
 const base = {
   storageNodes: 3,
   coordinators: 2,
-  portOffset: 0,
   dataDir: '/tmp/ringkv',
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/ringkv',
   redisUrl: 'redis://127.0.0.1:6379/0',
@@ -42,5 +41,17 @@ describe('planCluster', () => {
     expect(() => planCluster({ ...base, storageNodes: 0 })).toThrow(/storage nodes must be 1..9/);
     expect(() => planCluster({ ...base, coordinators: 10 })).toThrow(/coordinators must be 1..9/);
     expect(() => planCluster({ ...base, portOffset: 20_000 })).toThrow(/port offset must be 0..15466/);
+    expect(() => planCluster({ ...base, portBase: 65_500 })).toThrow(/port base must be 1024..65486/);
+    expect(() => planCluster({ ...base, portBase: 80 })).toThrow(/port base must be/);
+    expect(() => planCluster({ ...base, portBase: 21_000, portOffset: 5 })).toThrow(/not both/);
+  });
+
+  it('keeps every port of a block layout inside its 50-port block', () => {
+    const plan = planCluster({ ...base, storageNodes: 9, coordinators: 9, portBase: 21_000 });
+    const ports = plan.flatMap((p) => [p.httpPort, p.grpcPort, p.respPort].filter((x) => x !== undefined));
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(Math.min(...ports)).toBe(21_000);
+    expect(Math.max(...ports)).toBeLessThan(21_050);
+    expect(plan.find((p) => p.name === 'gateway')!.env['RINGKV_COORDINATORS']).toMatch(/^127\.0\.0\.1:21010,127\.0\.0\.1:21011,/);
   });
 });

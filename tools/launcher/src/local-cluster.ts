@@ -28,12 +28,13 @@ export interface LocalCluster {
 
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
   const log = options.log ?? (() => undefined);
+  // Validates the options (counts, ports) before anything is created or started.
+  const plan = planCluster(options);
   await ensurePostgres(options.databaseUrl, log);
   await ensureRedis(options.redisUrl, log);
   if (await ensureDatabase(options.databaseUrl)) log(`created database ${new URL(options.databaseUrl).pathname.slice(1)}`);
   await migrateDatabase(options.databaseUrl, log);
 
-  const plan = planCluster(options);
   const logsDir = join(options.dataDir, 'logs');
   const supervisor = new Supervisor({
     workspaceRoot: options.workspaceRoot,
