@@ -23,13 +23,13 @@ FROM runtime AS gateway
 COPY --from=build /src/dist/gateway ./dist/gateway
 EXPOSE 8080 6380
 HEALTHCHECK --interval=10s --timeout=2s CMD node -e "fetch('http://127.0.0.1:8080/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "dist/gateway/apps/gateway/src/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/gateway/apps/gateway/src/main.js"]
 
 FROM runtime AS coordinator
 COPY --from=build /src/dist/coordinator ./dist/coordinator
 EXPOSE 50051 8081
 HEALTHCHECK --interval=10s --timeout=2s CMD node -e "fetch('http://127.0.0.1:8081/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "dist/coordinator/apps/coordinator/src/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/coordinator/apps/coordinator/src/main.js"]
 
 FROM runtime AS storage-node
 COPY --from=build /src/dist/storage-node ./dist/storage-node
@@ -40,4 +40,4 @@ VOLUME /data
 ENV RINGKV_DATA_DIR=/data
 EXPOSE 50052 8082
 HEALTHCHECK --interval=10s --timeout=2s CMD node -e "fetch('http://127.0.0.1:8082/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "dist/storage-node/apps/storage-node/src/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/storage-node/apps/storage-node/src/main.js"]

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite in one command. Installs npm packages if missing, makes sure
-// PostgreSQL and Redis are up (starting local ones if installed), then: proto generation, lint,
+// PostgreSQL and Redis are up (starting local ones if installed) and the Debian tools the tests
+// drive are installed (system-tools.mjs), then: proto generation, lint,
 // type-check, build, and every Jest project (unit and integration, real processes included).
 // Ends with one summary line: `tests: N passed, N failed`.
 import { createRequire } from 'node:module';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, ensureNodeModules, run, workspaceRoot } from '../workspace-setup.mjs';
+import { ensureSystemTools } from './system-tools.mjs';
 
 const step = (name) => process.stdout.write(`\n== ${name}\n`);
 const args = process.argv.slice(2);
@@ -22,6 +24,9 @@ try {
   await launcher.ensurePostgres(process.env.RINGKV_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', log);
   await launcher.ensureRedis(process.env.RINGKV_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', log);
   log('PostgreSQL and Redis are reachable');
+  step('test tools (docker-compose, redis-tools, chromium)');
+  ensureSystemTools(log);
+  log('all present');
 } catch (error) {
   process.stderr.write(`${error.message}\n`);
   process.exit(1);

@@ -10,6 +10,7 @@ const coordinatorLatency = latencyHistogram('ringkv_gateway_coordinator_call_dur
 const coordinatorRetries = counter('ringkv_gateway_coordinator_retries', 'Calls resent to another coordinator after a transport failure');
 const rateLimited = counter('ringkv_gateway_rate_limited', 'Requests refused by a tenant rate limit, by kind');
 const fallbacks = counter('ringkv_gateway_redis_fallbacks', 'Requests served without Redis (rate limit open, idempotency unavailable), by feature');
+const staleLookups = counter('ringkv_gateway_stale_lookups', 'Tenant and API key lookups answered from the last known entry because PostgreSQL was unreachable, by kind');
 const replays = counter('ringkv_gateway_idempotent_replays', 'Writes answered from an idempotency record');
 const respCommands = counter('ringkv_gateway_resp_commands', 'RESP commands by command name');
 const respConnections = upDownCounter('ringkv_gateway_resp_connections', 'Open RESP connections');
@@ -24,6 +25,9 @@ export const gatewayMetrics = {
   },
   rateLimited(kind: string): void {
     rateLimited.add(1, { kind });
+  },
+  staleLookup(kind: 'tenant' | 'api-key'): void {
+    staleLookups.add(1, { kind });
   },
   redisFallback(feature: 'rate-limit' | 'idempotency'): void {
     fallbacks.add(1, { feature });

@@ -5,7 +5,7 @@
  * every route.
  */
 import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { GatewayConfig } from '@ringkv/config';
 import { Database, RingRepository, StorageNodeRepository } from '@ringkv/db';
 import { DependencyProbes, PlatformModule, postgresCheck, redisCheck } from '@ringkv/platform';
@@ -20,7 +20,6 @@ import { CoordinatorPool } from './coordinators/coordinator-pool';
 import { coordinatorProbe } from './coordinators/coordinator-probe';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter';
 import { DATABASE, GATEWAY_CONFIG } from './gateway.tokens';
-import { JsonTextInterceptor } from './http/json-text.interceptor';
 import { RouteTable } from './http/route-table';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { databaseProviders, DatabaseLifecycle } from './infra/database.provider';
@@ -75,7 +74,6 @@ export class GatewayModule implements OnModuleInit {
         RespServer,
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: JsonTextInterceptor },
       ],
     };
   }

@@ -43,6 +43,16 @@ function present(object: VersionedObject | undefined): object is VersionedObject
   return object !== undefined && object.versions.length > 0;
 }
 
+/**
+ * The merge of the distinct answers; undefined if none holds anything. Merging is idempotent,
+ * so answers that are the same object (replicas that sent identical bytes, decoded once by the
+ * driver) are merged once.
+ */
+function mergeDistinct(answers: Set<VersionedObject | undefined>): VersionedObject | undefined {
+  const merged = mergeObjects(...answers);
+  return present(merged) ? merged : undefined;
+}
+
 export class GetCore {
   readonly replicas: readonly string[];
   readonly r: number;
@@ -87,17 +97,23 @@ export class GetCore {
 
   /** The merge of every successful answer recorded so far (late ones included); undefined if none holds anything. */
   merged(): VersionedObject | undefined {
-    const merged = mergeObjects(...this.okAnswers().map(([, object]) => object));
-    return present(merged) ? merged : undefined;
+    return mergeDistinct(this.distinctAnswers());
   }
 
   /** Replicas that answered with something stale or nothing while the merged object exists. */
   repairs(): ReadRepair[] {
-    const merged = this.merged();
+    const distinct = this.distinctAnswers();
+    // Every replica gave the same answer: nothing is stale (the common, consistent read).
+    if (distinct.size <= 1) return [];
+    const merged = mergeDistinct(distinct);
     if (merged === undefined) return [];
     return this.okAnswers()
       .filter(([, object]) => !present(object) || !objectsEqual(object, merged))
       .map(([nodeId]) => ({ nodeId, object: merged }));
+  }
+
+  private distinctAnswers(): Set<VersionedObject | undefined> {
+    return new Set(this.okAnswers().map(([, object]) => object));
   }
 
   private okAnswers(): Array<[string, VersionedObject | undefined]> {

@@ -4,7 +4,7 @@
  * same token for the same key forever: this function is part of the on-disk format (storage keys
  * start with it) and must never change.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { ClusterError } from './errors';
 
@@ -19,8 +19,8 @@ export const TOKEN_BYTES = 8;
 
 /** First 8 bytes (big-endian) of SHA-256 of the UTF-8 bytes of `input`. */
 export function hashToToken(input: string): bigint {
-  const digest = createHash('sha256').update(input, 'utf8').digest();
-  return digest.readBigUInt64BE(0);
+  // One-shot hash: no Hash object per call (this runs for every request on every node).
+  return hash('sha256', input, 'buffer').readBigUInt64BE(0);
 }
 
 /** The token of `key` in tenant `tenantId`: SHA-256(`tenant_id:key`), first 8 bytes. */

@@ -61,9 +61,10 @@ export function processSettings(serviceName: string, httpPort: number) {
       }),
       traceSampleRatio: setting({
         env: 'RINGKV_TRACE_SAMPLE_RATIO',
-        description: 'Fraction of new traces that are sampled (parent decisions are always honoured).',
+        description:
+          'Fraction of new traces that are sampled when spans are exported (`console`/`otlp`; with `none` no new trace is sampled). A client `traceparent` with the sampled flag is always honoured. Unsampled requests skip span and context work on the hot path.',
         schema: z.coerce.number().min(0).max(1),
-        default: 1,
+        default: 0.01,
       }),
     },
   };

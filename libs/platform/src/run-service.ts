@@ -9,7 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger, Telemetry } from '@ringkv/telemetry';
 import { Readiness } from './health/readiness';
-import { instrumentHttp } from './http/http-metrics';
+import { instrumentHttp } from './http/http-telemetry';
 import { NestPinoLogger } from './logging/nest-logger';
 
 export interface ServiceOptions {

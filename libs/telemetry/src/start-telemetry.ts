@@ -58,9 +58,14 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_TRACES_EXPORTER ??= 'none';
-  // Only what RingKV's request path crosses between processes: every other instrumentation
-  // (fs, dns, Nest, ioredis...) costs startup time and a span per call on the hot path.
-  process.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ??= 'http,grpc,pg,runtime-node';
+  const exporting = options.tracesExporter !== 'none';
+  // Runtime metrics always; the gRPC (unary and admin RPCs) and PostgreSQL instrumentations make
+  // only spans, so they load only when spans are exported. HTTP server spans and the session
+  // operations' spans come from RingKV's own hooks (libs/platform), which skip unsampled work.
+  // Every other instrumentation (fs, dns, Nest, ioredis...) costs startup time and work per call.
+  // Context propagation itself (AsyncLocalStorage) costs ~10% CPU on the request path once
+  // anything uses it, so an unexported, unsampled process never starts it.
+  process.env.OTEL_NODE_ENABLED_INSTRUMENTATIONS ??= exporting ? 'grpc,pg,runtime-node' : 'runtime-node';
 
   const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
   const sdk = new NodeSDK({
@@ -69,8 +74,16 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     spanProcessors: [spanProcessor(options)],
     logRecordProcessors: [],
     metricReaders: [prometheus],
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.traceSampleRatio) }),
-    instrumentations: [getNodeAutoInstrumentations()],
+    // New traces are sampled only when spans go somewhere; a client's sampled traceparent is
+    // honoured either way (its trace id then reaches the logs of every hop).
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(exporting ? options.traceSampleRatio : 0) }),
+    instrumentations: [
+      getNodeAutoInstrumentations({
+        // A session stream lives as long as the process: one span for it would say nothing.
+        // Its operations carry their own trace context (libs/platform session-server).
+        '@opentelemetry/instrumentation-grpc': { ignoreGrpcMethods: ['Session'] },
+      }),
+    ],
   });
   sdk.start();
   const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);

@@ -8,7 +8,8 @@
  *   zipfian key choice over the loaded records, 100-byte values, N closed-loop clients.
  *
  * Options: --records N (10000) --seconds S (20 per workload) --clients C (64)
- *          --port-offset P (7000) --no-write (print only)
+ *          --workloads A,B,C (which to run) --no-resp (skip redis-benchmark)
+ *          --port-base P (24000) --no-write (print only; implied by a partial run)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { dropDatabase, findWorkspaceRoot, startLocalCluster } from '@ringkv/launcher';
 import { Pool } from 'undici';
 import { replaceSection } from './benchmarks-doc';
+import { CpuMeter, CpuUsage, pidsMatching } from './cpu-meter';
 import { LatencyRecorder, LatencySummary } from './latency-recorder';
 import { Zipfian } from './zipfian';
 
@@ -41,10 +43,15 @@ async function main(): Promise<void> {
       records: { type: 'string', default: '10000' },
       seconds: { type: 'string', default: '20' },
       clients: { type: 'string', default: '64' },
-      'port-offset': { type: 'string', default: '7000' },
+      'port-base': { type: 'string', default: '24000' },
+      workloads: { type: 'string', default: 'A,B,C' },
+      'no-resp': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
     },
   });
+  const chosen = values.workloads.split(',').map((w) => w.trim().toUpperCase());
+  const workloads = WORKLOADS.filter((w) => chosen.includes(w.name[0] ?? ''));
+  const partial = workloads.length !== WORKLOADS.length || values['no-resp'];
   const records = Number(values.records);
   const seconds = Number(values.seconds);
   const clients = Number(values.clients);
@@ -59,7 +66,7 @@ async function main(): Promise<void> {
     workspaceRoot: root,
     storageNodes: 3,
     coordinators: 2,
-    portOffset: Number(values['port-offset']),
+    portBase: Number(values['port-base']),
     dataDir,
     databaseUrl,
     redisUrl: 'redis://127.0.0.1:6379/0',
@@ -78,9 +85,16 @@ async function main(): Promise<void> {
     });
     log(`  load: ${format(load)}`);
 
-    const results: Array<[string, LatencySummary]> = [];
-    for (const workload of WORKLOADS) {
+    const meter = new CpuMeter([
+      ...cluster.supervisor.processes.map((p) => ({ name: p.spec.name, pids: () => (p.child.pid === undefined ? [] : [p.child.pid]) })),
+      { name: 'redis', pids: () => pidsMatching('redis-server') },
+      { name: 'postgres', pids: () => pidsMatching('postgres') },
+      { name: 'client', pids: () => [process.pid] },
+    ]);
+    const results: Array<[string, LatencySummary, CpuUsage[]]> = [];
+    for (const workload of workloads) {
       const zipf = new Zipfian(records);
+      meter.start();
       const summary = await runTimed(clients, seconds * 1000, async () => {
         const key = `user${zipf.next()}`;
         if (Math.random() < workload.readRatio) {
@@ -89,13 +103,15 @@ async function main(): Promise<void> {
           await request(pool, 'POST', '/v1/key-value', headers, JSON.stringify({ key, value: JSON.parse(VALUE) }));
         }
       });
+      const cpu = meter.read();
       log(`  workload ${workload.name}: ${format(summary)}`);
-      results.push([workload.name, summary]);
+      log(`    CPU µs per op: ${formatCpu(cpu, summary)}`);
+      results.push([workload.name, summary, cpu]);
     }
 
-    const resp = redisBenchmark(cluster.respPort, apiKey, clients);
+    const resp = values['no-resp'] ? 'skipped (--no-resp)' : redisBenchmark(cluster.respPort, apiKey, clients);
     log(`  redis-benchmark: ${resp}`);
-    if (!values['no-write']) writeDoc(root, { records, seconds, clients }, load, results, resp);
+    if (!values['no-write'] && !partial) writeDoc(root, { records, seconds, clients }, load, results, resp);
   } finally {
     await pool.close();
     await cluster.stop();
@@ -167,6 +183,17 @@ function redisBenchmark(port: number, apiKey: string, clients: number): string {
   return lines.length > 0 ? lines.join('; ') : `failed: ${out.stderr || out.stdout}`.slice(0, 300);
 }
 
+function cpuPerOp(usage: CpuUsage, s: LatencySummary): number {
+  const ops = s.opsPerSecond * s.seconds;
+  return ops > 0 ? (usage.cpuSeconds * 1e6) / ops : 0;
+}
+
+function formatCpu(cpu: CpuUsage[], s: LatencySummary): string {
+  const total = cpu.reduce((sum, u) => sum + u.cpuSeconds, 0);
+  const parts = cpu.map((u) => `${u.name} ${cpuPerOp(u, s).toFixed(0)}`);
+  return `${parts.join(', ')}; total ${cpuPerOp({ name: 'total', cpuSeconds: total }, s).toFixed(0)} (${(total / s.seconds).toFixed(2)} cores busy)`;
+}
+
 function format(s: LatencySummary): string {
   return `${s.opsPerSecond.toFixed(0)} ops/s, p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, errors ${s.errors}`;
 }
@@ -175,7 +202,7 @@ function writeDoc(
   root: string,
   options: { records: number; seconds: number; clients: number },
   load: LatencySummary,
-  results: Array<[string, LatencySummary]>,
+  results: Array<[string, LatencySummary, CpuUsage[]]>,
   resp: string,
 ): void {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -196,6 +223,10 @@ function writeDoc(
       '|---|---|---|---|---|---|',
       row('load (inserts)', load),
       ...results.map(([name, s]) => row(name, s)),
+      '',
+      'CPU time per operation (µs, from /proc/<pid>/stat over each workload; `total` includes the load generator):',
+      '',
+      ...results.map(([name, s, cpu]) => `- ${name}: ${formatCpu(cpu, s)}`),
       '',
       `redis-benchmark (\`-t set,get -n 20000 -c ${options.clients} -d 100\`): ${resp}`,
       '',

@@ -32,6 +32,17 @@ export async function runGet(plan: GetPlan, deps: GetDriverDeps): Promise<GetOut
   const timeLeft = () => Math.max(0, plan.deadline - Date.now());
   const wait = new QuorumWait(core);
 
+  // Replicas in sync send identical bytes: decode those once, so the merge and the repair check
+  // see one object (GetCore skips both for identical answers).
+  const decoded: Array<{ bytes: Uint8Array; object: VersionedObject }> = [];
+  const decodeOnce = (bytes: Uint8Array): VersionedObject => {
+    const seen = decoded.find((d) => Buffer.compare(d.bytes, bytes) === 0);
+    if (seen) return seen.object;
+    const object = decodeObject(bytes);
+    decoded.push({ bytes, object });
+    return object;
+  };
+
   const asks: Promise<void>[] = [];
   for (const id of plan.replicas) {
     if (!deps.liveness.isUp(id)) {
@@ -44,7 +55,7 @@ export async function runGet(plan: GetPlan, deps: GetDriverDeps): Promise<GetOut
           deps.liveness.recordSuccess(id);
           let object: VersionedObject | undefined;
           try {
-            object = bytes === undefined ? undefined : decodeObject(bytes);
+            object = bytes === undefined ? undefined : decodeOnce(bytes);
             core.addResult(id, { ok: true, object });
           } catch {
             core.addResult(id, { ok: false, reason: 'MALFORMED_OBJECT' });

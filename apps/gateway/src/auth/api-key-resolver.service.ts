@@ -9,8 +9,12 @@
  * revocation is not cached (generation check), and the Redis entry is deleted a second time
  * shortly after, in case a racing gateway wrote it back.
  *
+ * PostgreSQL unreachable (and the key not in Redis): a key this gateway resolved before keeps
+ * working from its in-process entry; unknown keys fail.
+ *
  * Secrets are never logged or stored; caches are keyed by the hash.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '@ringkv/config';
 import { ApiKey, ApiKeyRepository } from '@ringkv/db';
@@ -18,9 +22,10 @@ import { LOGGER } from '@ringkv/platform';
 import type { Logger } from '@ringkv/telemetry';
 import type Redis from 'ioredis';
 import { GatewayError } from '../errors/gateway-error';
+import { gatewayMetrics } from '../gateway.metrics';
 import { GATEWAY_CONFIG, REDIS } from '../gateway.tokens';
 import { MetadataEvents } from '../infra/metadata-events';
-import { hashApiKey, secretsEqual } from './api-key-secret';
+import { hashApiKey } from './api-key-secret';
 import type { Principal } from './principal';
 
 /** In-process entries live briefly: eviction by message is the fast path, this the backstop. */
@@ -54,6 +59,7 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
   private readonly used = new Set<string>();
   private readonly flushTimer: NodeJS.Timeout;
   private generation = 0;
+  private readonly adminKeyHash: Buffer | undefined;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -62,6 +68,7 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
     private readonly keys: ApiKeyRepository,
     private readonly events: MetadataEvents,
   ) {
+    this.adminKeyHash = config.adminKey === '' ? undefined : hashApiKey(config.adminKey);
     events.onEvent((event) => {
       if (event.kind !== 'api-key') return;
       this.generation++;
@@ -81,9 +88,10 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
   /** The caller behind a secret; UNAUTHORIZED when it is unknown or revoked. */
   async authenticate(secret: string | undefined): Promise<Principal> {
     if (secret === undefined) throw new GatewayError('UNAUTHORIZED', 'missing or malformed Authorization: Bearer <api_key> header');
-    if (this.config.adminKey !== '' && secretsEqual(secret, this.config.adminKey)) return { kind: 'admin', keyId: undefined };
-    const hash = hashApiKey(secret).toString('hex');
-    const principal = await this.lookup(hash);
+    const hash = hashApiKey(secret);
+    // Hashes compared in constant time: as good as comparing the secrets, one hash per request.
+    if (this.adminKeyHash !== undefined && timingSafeEqual(hash, this.adminKeyHash)) return { kind: 'admin', keyId: undefined };
+    const principal = await this.lookup(hash.toString('hex'));
     if (!principal) throw new GatewayError('UNAUTHORIZED', 'unknown or revoked API key');
     if (principal.keyId !== undefined) this.used.add(principal.keyId);
     return principal;
@@ -107,6 +115,14 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
         .then((principal) => {
           if (generation === this.generation) this.remember(hash, principal);
           return principal;
+        })
+        .catch((error: unknown) => {
+          // Neither cache nor PostgreSQL could answer: a key this gateway already knew (and
+          // that no revocation message has evicted since) keeps working.
+          const stale = this.local.get(hash);
+          if (stale?.principal === undefined) throw error;
+          gatewayMetrics.staleLookup('api-key');
+          return stale.principal;
         })
         .finally(() => this.loading.delete(hash));
       this.loading.set(hash, pending);

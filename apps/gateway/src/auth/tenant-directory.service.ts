@@ -3,9 +3,13 @@
  * in process for a few seconds and evicted at once by `{"kind":"tenant"}` metadata events, so a
  * changed limit or a deleted tenant takes effect on every gateway almost immediately without a
  * PostgreSQL round trip per request. Concurrent misses for one id share one query.
+ *
+ * PostgreSQL unreachable: a tenant seen before keeps being served from its last known row (the
+ * data path does not depend on PostgreSQL), counted as a fallback; an unknown one fails.
  */
 import { Injectable } from '@nestjs/common';
 import { Tenant, TenantRepository } from '@ringkv/db';
+import { gatewayMetrics } from '../gateway.metrics';
 import { MetadataEvents } from '../infra/metadata-events';
 
 /** Bounds staleness if an invalidation message is lost. */
@@ -46,6 +50,12 @@ export class TenantDirectory {
             this.cache.set(id, { tenant, until: Date.now() + TENANT_CACHE_MS });
           }
           return tenant;
+        })
+        .catch((error: unknown) => {
+          const stale = this.cache.get(id);
+          if (stale === undefined) throw error;
+          gatewayMetrics.staleLookup('tenant');
+          return stale.tenant;
         })
         .finally(() => this.loading.delete(id));
       this.loading.set(id, pending);

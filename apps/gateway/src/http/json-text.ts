@@ -1,7 +1,8 @@
 /**
  * Response bodies that embed stored values verbatim. A stored value is the JSON text a client
  * sent; reads splice it into the response (RawJson) instead of parsing and re-encoding it.
- * `JsonText` is what a controller returns; JsonTextInterceptor sends it as application/json.
+ * `JsonText` is what a controller returns; the reply serializer (installJsonTextSerializer) sends
+ * its text as is, and Fastify labels it application/json like any object reply.
  */
 export class RawJson {
   constructor(readonly text: string) {}
@@ -31,4 +32,13 @@ export class JsonText {
   constructor(body: object) {
     this.text = writeJson(body);
   }
+}
+
+/**
+ * Fastify's reply serializer for the whole app: JsonText goes out as its text, anything else as
+ * JSON.stringify would write it (Fastify's own default without a response schema). Done here
+ * rather than in a Nest interceptor, which would cost an rxjs pipeline on every request.
+ */
+export function installJsonTextSerializer(fastify: { setReplySerializer(fn: (payload: unknown) => string): unknown }): void {
+  fastify.setReplySerializer((payload) => (payload instanceof JsonText ? payload.text : JSON.stringify(payload)));
 }

@@ -29,7 +29,8 @@ export function requestIdOf(request: FastifyRequest, reply?: FastifyReply): stri
 }
 
 export function installRequestIds(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     requestIdOf(request, reply);
+    done();
   });
 }

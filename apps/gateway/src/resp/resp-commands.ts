@@ -62,6 +62,9 @@ export async function get(ctx: DataContext, args: Buffer[]): Promise<RespReply> 
   return bulk(found ? fromStoredValue(found.value) : null);
 }
 
+/** Redis SET options that need an atomic read-then-write, which a leaderless store cannot offer. */
+const UNSUPPORTED_SET_OPTIONS = new Set(['NX', 'XX', 'GET', 'KEEPTTL', 'EXAT', 'PXAT']);
+
 export async function set(ctx: DataContext, args: Buffer[]): Promise<RespReply> {
   const name = key(at(args, 0));
   const value = storedValue(at(args, 1), ctx);
@@ -70,6 +73,8 @@ export async function set(ctx: DataContext, args: Buffer[]): Promise<RespReply> 
     const option = at(args, i).toString('latin1').toUpperCase();
     if ((option === 'EX' || option === 'PX') && ttl === undefined && i + 1 < args.length) {
       ttl = ttlSeconds(integerArg(args[++i]), option === 'EX' ? 's' : 'ms');
+    } else if (UNSUPPORTED_SET_OPTIONS.has(option)) {
+      throw new RespInputError(`SET ${option} is not supported: RingKV replicas take writes without a global check-and-set`);
     } else {
       throw new RespInputError('syntax error');
     }

@@ -1,9 +1,10 @@
 /**
  * Opportunistic batching onto a stream: items pushed while a message is being written are
- * collected and go out together in the next message. There is no timer, so at low load every
- * item leaves at once (in a batch of those pushed in the same tick) and at high load batches
- * grow by themselves. Writes also respect back-pressure: when the stream's buffer is full,
- * items wait for 'drain'.
+ * collected and go out together in the next message. There is no timer: an item waits at most
+ * until the end of the current event-loop round (setImmediate), so at low load every item
+ * leaves at once and at high load batches grow by themselves — every request whose I/O arrived
+ * in the same round shares one message. Writes also respect back-pressure: when the stream's
+ * buffer is full, items wait for 'drain'.
  *
  * Ownership: one BatchWriter per stream; nothing else writes to that stream.
  */
@@ -17,6 +18,7 @@ export class BatchWriter<T, M> {
   private writing = false;
   private scheduled = false;
   private closed = false;
+  private whenEmpty: Array<() => void> = [];
   /** Messages written and items carried, for metrics and benchmarks. */
   messages = 0;
   items = 0;
@@ -31,23 +33,42 @@ export class BatchWriter<T, M> {
     if (this.closed) return;
     this.queue.push(item);
     if (!this.writing && !this.scheduled) {
-      // Same-tick pushes (a batch arriving, a fan-out) share one message.
+      // Everything pushed until the event loop has run this round's I/O callbacks shares one
+      // message: requests that arrived on many sockets at once, a fan-out, a batch of results.
       this.scheduled = true;
-      queueMicrotask(() => {
+      setImmediate(() => {
         this.scheduled = false;
         this.flush();
       });
     }
   }
 
+  /** Calls `then` once everything pushed so far has been handed to the stream. */
+  afterFlush(then: () => void): void {
+    if (this.closed || (this.queue.length === 0 && !this.writing && !this.scheduled)) then();
+    else this.whenEmpty.push(then);
+  }
+
   /** Drops anything queued; later pushes are ignored (the stream is gone). */
   close(): void {
     this.closed = true;
     this.queue = [];
+    this.notifyEmpty();
+  }
+
+  private notifyEmpty(): void {
+    const waiting = this.whenEmpty;
+    if (waiting.length === 0) return;
+    this.whenEmpty = [];
+    for (const then of waiting) then();
   }
 
   private flush(): void {
-    if (this.writing || this.closed || this.queue.length === 0) return;
+    if (this.writing || this.closed) return;
+    if (this.queue.length === 0) {
+      if (!this.scheduled) this.notifyEmpty();
+      return;
+    }
     const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
     this.queue = batch === this.queue ? [] : this.queue.slice(this.maxBatch);
     this.writing = true;

@@ -7,14 +7,16 @@
  * - At most `maxInFlight` operations run at once per stream; beyond that the server stops
  *   reading (HTTP/2 flow control then pushes back on the client) until some finish.
  * - When the client half-closes, the server answers what is in flight, then ends the stream.
- * - Each operation runs in its own server span, a child of the trace context it carries, so a
- *   trace follows every request through the stream and on to the next hop.
+ * - An operation whose trace context is sampled runs in its own server span, a child of that
+ *   context, so a trace follows the request through the stream and on to the next hop. An
+ *   unsampled operation (the common case) runs with no span and no context propagation: on a
+ *   path this hot, per-operation spans nobody records cost as much as the work itself.
  * - On shutdown (`drainSessions`, called by GrpcServer before it stops), every open session
  *   answers what it has in flight, refuses new operations with UNAVAILABLE, and ends, so the
  *   server can stop without waiting for long-lived streams to time out.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BatchWriter } from './batch-writer';
 import type { SessionErrorBody } from './session-error';
 import type {
@@ -56,7 +58,8 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
     if (ended) return;
     ended = true;
     openSessions.delete(drain);
-    call.end();
+    // The last results may still be queued for the end of this event-loop round.
+    writer.afterFlush(() => call.end());
   };
   const drain = () => {
     draining = true;
@@ -85,25 +88,15 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
         finishOne(id, { $case: 'error', value: { code: 14, reason: 'SERVICE_UNAVAILABLE', message: 'server is shutting down' } });
         continue;
       }
-      const parent = traceparent ? propagation.extract(context.active(), { traceparent }) : context.active();
-      const span = tracer.startSpan(`session ${op.$case}`, { kind: SpanKind.SERVER }, parent);
       let pending: Promise<Result>;
       try {
-        pending = context.with(trace.setSpan(parent, span), () => options.handle(op));
+        pending = isSampled(traceparent) ? handleTraced(op, traceparent, options) : options.handle(op);
       } catch (error) {
         pending = Promise.reject(error);
       }
       pending.then(
-        (result) => {
-          span.end();
-          finishOne(id, result);
-        },
-        (error: unknown) => {
-          const body = options.toError(error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: body.reason });
-          span.end();
-          finishOne(id, { $case: 'error', value: body });
-        },
+        (result) => finishOne(id, result),
+        (error: unknown) => finishOne(id, { $case: 'error', value: options.toError(error) }),
       );
     }
     if (inFlight >= maxInFlight && !paused) {
@@ -122,4 +115,29 @@ export function serveSession<Op extends Tagged<unknown>, Result extends Tagged<u
   call.on('error', gone);
   call.on('cancelled', gone);
   call.on('close', () => openSessions.delete(drain));
+}
+
+/** W3C `traceparent` (`00-<trace>-<span>-<flags>`) with the sampled flag set. */
+function isSampled(traceparent: string): boolean {
+  return traceparent.length === 55 && (parseInt(traceparent.slice(53), 16) & 1) === 1;
+}
+
+function handleTraced<Op extends Tagged<unknown>, Result>(
+  op: Op,
+  traceparent: string,
+  options: SessionServerOptions<Op, Result>,
+): Promise<Result> {
+  const parent = propagation.extract(ROOT_CONTEXT, { traceparent });
+  const span = tracer.startSpan(`session ${op.$case}`, { kind: SpanKind.SERVER }, parent);
+  return context.with(trace.setSpan(parent, span), () => options.handle(op)).then(
+    (result) => {
+      span.end();
+      return result;
+    },
+    (error: unknown) => {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: options.toError(error).reason });
+      span.end();
+      throw error;
+    },
+  );
 }

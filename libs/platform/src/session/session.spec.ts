@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { credentials, sendUnaryData, Server, ServerCredentials, status } from '@grpc/grpc-js';
-import { trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { storageV1 } from '@ringkv/proto';
 import { startTelemetry } from '@ringkv/telemetry';
 import { SessionCallError } from './session-error';
@@ -161,6 +162,15 @@ describe('session drain on shutdown', () => {
   });
 });
 
+function sampledRemoteParent() {
+  return trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: randomBytes(16).toString('hex'),
+    spanId: randomBytes(8).toString('hex'),
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+  });
+}
+
 describe('trace context over a session', () => {
   const telemetry = startTelemetry({
     serviceName: 'session-spec',
@@ -175,19 +185,49 @@ describe('trace context over a session', () => {
     const { stub, session } = clientFor(port);
     try {
       const tracer = trace.getTracer('spec');
+      // Traces a client asked for (sampled parents), as a gateway request with a sampled
+      // traceparent would carry.
       const sent = await Promise.all(
         ['t1', 't2'].map((key) =>
-          tracer.startActiveSpan(`client ${key}`, async (span) => {
-            await session.call(get(key), 5_000);
-            span.end();
-            return span.spanContext().traceId;
-          }),
+          context.with(sampledRemoteParent(), () =>
+            tracer.startActiveSpan(`client ${key}`, async (span) => {
+              await session.call(get(key), 5_000);
+              span.end();
+              return span.spanContext().traceId;
+            }),
+          ),
         ),
       );
       await session.call(get('untraced'), 5_000);
       expect(sent[0]).not.toBe(sent[1]);
       expect([traces.get('t1'), traces.get('t2')]).toEqual(sent);
       expect(traces.get('untraced')).not.toBe(sent[0]);
+    } finally {
+      session.close();
+      stub.close();
+      server.forceShutdown();
+    }
+  });
+
+  it('runs an operation of an unsampled trace with no span, and does not pass the trace on', async () => {
+    const { server, port, traces } = await startServer();
+    const { stub, session } = clientFor(port);
+    try {
+      const unsampledParent = trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        traceFlags: TraceFlags.NONE,
+        isRemote: true,
+      });
+      await context.with(unsampledParent, () =>
+        trace.getTracer('spec').startActiveSpan('client unsampled', async (span) => {
+          expect(span.isRecording()).toBe(false);
+          await session.call(get('unsampled'), 5_000);
+          span.end();
+        }),
+      );
+      expect(traces.has('unsampled')).toBe(true);
+      expect(traces.get('unsampled')).toBeUndefined();
     } finally {
       session.close();
       stub.close();
