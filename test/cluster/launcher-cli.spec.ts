@@ -27,10 +27,25 @@ function launch(portBase: number): Launched {
   let output = '';
   const child = spawn(
     process.execPath,
-    [cli, '--port-base', String(portBase), '--data-dir', dataDir, '--coordinators', '1', '--storage-nodes', '3'],
+    [
+      cli,
+      '--port-base',
+      String(portBase),
+      '--data-dir',
+      dataDir,
+      '--coordinators',
+      '1',
+      '--storage-nodes',
+      '3',
+    ],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl, RINGKV_REDIS_PREFIX: `${uniqueName('ringkv_test')}:`, RINGKV_ADMIN_KEY: '' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        RINGKV_REDIS_PREFIX: `${uniqueName('ringkv_test')}:`,
+        RINGKV_ADMIN_KEY: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -106,7 +121,9 @@ describe('launcher CLI', () => {
     const pg = new Client({ connectionString: databaseUrlFor('postgres') });
     await pg.connect();
     try {
-      const found = await pg.query('SELECT 1 FROM pg_database WHERE datname = $1', [new URL(l.databaseUrl).pathname.slice(1)]);
+      const found = await pg.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+        new URL(l.databaseUrl).pathname.slice(1),
+      ]);
       expect(found.rowCount).toBe(0);
     } finally {
       await pg.end();
@@ -119,6 +136,8 @@ describe('launcher CLI', () => {
     await waitFor(() => l.output().includes('Press Ctrl-C'), 90_000, `the cluster to start:\n${l.output()}`);
     l.child.kill('SIGKILL');
     await once(l.child, 'exit');
-    expect(await portsClosed([21400, 21401, 21410, 21420, 21430, 21431, 21432, 21440, 21441, 21442], 20_000)).toEqual([]);
+    expect(
+      await portsClosed([21400, 21401, 21410, 21420, 21430, 21431, 21432, 21440, 21441, 21442], 20_000),
+    ).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ export const TABLE_SUFFIX = '.sst';
 export const MANIFEST_FILE = 'MANIFEST';
 export const MANIFEST_TEMP_FILE = 'MANIFEST.tmp';
 export const LOCK_FILE = 'LOCK';
+/** Held only while a stale LOCK is being replaced, so one process at a time replaces it. */
+export const LOCK_TAKEOVER_FILE = 'LOCK.takeover';
 
 function numbered(n: bigint, suffix: string): string {
   return `${n.toString().padStart(WIDTH, '0')}${suffix}`;

@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function resolveAdminKey(dataDir: string, fromEnv: string | undefined): { key: string; source: string } {
+export function resolveAdminKey(
+  dataDir: string,
+  fromEnv: string | undefined,
+): { key: string; source: string } {
   if (fromEnv) return { key: fromEnv, source: 'RINGKV_ADMIN_KEY' };
   const file = join(dataDir, 'admin-key');
   if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), source: file };

@@ -27,7 +27,8 @@ REDIS_URL (default redis://127.0.0.1:6379/0), RINGKV_ADMIN_KEY (default: generat
 function intOption(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
   return n;
 }
 
@@ -76,7 +77,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   say('');
   say('RingKV is running:');
   for (const p of cluster.plan) {
-    const ports = [`http ${p.httpPort}`, p.grpcPort && `grpc ${p.grpcPort}`, p.respPort && `resp ${p.respPort}`].filter(Boolean);
+    const ports = [
+      `http ${p.httpPort}`,
+      p.grpcPort && `grpc ${p.grpcPort}`,
+      p.respPort && `resp ${p.respPort}`,
+    ].filter(Boolean);
     say(`  ${p.name.padEnd(16)} ${ports.join(', ')}`);
   }
   say('');

@@ -33,8 +33,12 @@ describe('planCluster', () => {
     expect(coordinator.env['RINGKV_BOOTSTRAP_NODES']).toBe(
       'node-1@127.0.0.1:51061,node-2@127.0.0.1:51062,node-3@127.0.0.1:51063',
     );
-    expect(plan.find((p) => p.name === 'gateway')!.env['RINGKV_COORDINATORS']).toBe('127.0.0.1:51051,127.0.0.1:51052');
-    expect(plan.find((p) => p.name === 'storage-node-2')!.env['RINGKV_DATA_DIR']).toBe('/tmp/ringkv/storage-node-2');
+    expect(plan.find((p) => p.name === 'gateway')!.env['RINGKV_COORDINATORS']).toBe(
+      '127.0.0.1:51051,127.0.0.1:51052',
+    );
+    expect(plan.find((p) => p.name === 'storage-node-2')!.env['RINGKV_DATA_DIR']).toBe(
+      '/tmp/ringkv/storage-node-2',
+    );
   });
 
   it('refuses cluster sizes its port layout cannot hold', () => {
@@ -52,6 +56,8 @@ describe('planCluster', () => {
     expect(new Set(ports).size).toBe(ports.length);
     expect(Math.min(...ports)).toBe(21_000);
     expect(Math.max(...ports)).toBeLessThan(21_050);
-    expect(plan.find((p) => p.name === 'gateway')!.env['RINGKV_COORDINATORS']).toMatch(/^127\.0\.0\.1:21010,127\.0\.0\.1:21011,/);
+    expect(plan.find((p) => p.name === 'gateway')!.env['RINGKV_COORDINATORS']).toMatch(
+      /^127\.0\.0\.1:21010,127\.0\.0\.1:21011,/,
+    );
   });
 });

@@ -32,7 +32,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const plan = planCluster(options);
   await ensurePostgres(options.databaseUrl, log);
   await ensureRedis(options.redisUrl, log);
-  if (await ensureDatabase(options.databaseUrl)) log(`created database ${new URL(options.databaseUrl).pathname.slice(1)}`);
+  if (await ensureDatabase(options.databaseUrl))
+    log(`created database ${new URL(options.databaseUrl).pathname.slice(1)}`);
   await migrateDatabase(options.databaseUrl, log);
 
   const logsDir = join(options.dataDir, 'logs');

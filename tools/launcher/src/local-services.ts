@@ -41,7 +41,12 @@ async function postgresReachable(url: string): Promise<string | undefined> {
 }
 
 async function redisReachable(url: string): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -60,7 +65,11 @@ export async function ensurePostgres(url: string, log: Log): Promise<void> {
   const parsed = new URL(url);
   const canStart = isLocal(parsed) && existsSync('/etc/postgresql') && commandExists('pg_ctlcluster');
   if (!canStart) {
-    throw new ServiceUnavailableError('PostgreSQL', problem, isLocal(parsed) ? INSTALL_HINT : `check DATABASE_URL (${redact(parsed)})`);
+    throw new ServiceUnavailableError(
+      'PostgreSQL',
+      problem,
+      isLocal(parsed) ? INSTALL_HINT : `check DATABASE_URL (${redact(parsed)})`,
+    );
   }
   log(`PostgreSQL is down (${problem}); starting it: ${POSTGRES_START}`);
   for (const version of readdirSync('/etc/postgresql')) {
@@ -76,13 +85,21 @@ export async function ensureRedis(url: string, log: Log): Promise<void> {
   const parsed = new URL(url);
   const canStart = isLocal(parsed) && commandExists('redis-server');
   if (!canStart) {
-    throw new ServiceUnavailableError('Redis', problem, isLocal(parsed) ? INSTALL_HINT : `check REDIS_URL (${redact(parsed)})`);
+    throw new ServiceUnavailableError(
+      'Redis',
+      problem,
+      isLocal(parsed) ? INSTALL_HINT : `check REDIS_URL (${redact(parsed)})`,
+    );
   }
   log(`Redis is down (${problem}); starting it: ${REDIS_START}`);
   const port = parsed.port || '6379';
-  spawnSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', port, '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  spawnSync(
+    'redis-server',
+    ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', port, '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   problem = await retry(() => redisReachable(url));
   if (problem !== undefined) throw new ServiceUnavailableError('Redis', problem, REDIS_START);
 }

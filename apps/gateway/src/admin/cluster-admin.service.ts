@@ -19,7 +19,10 @@ export class ClusterAdminService {
 
   /** Hints waiting per target node, and when the oldest of each was written. */
   async hints() {
-    const [pending, oldest] = await Promise.all([this.hintRows.pendingCounts(), this.hintRows.oldestPerTarget()]);
+    const [pending, oldest] = await Promise.all([
+      this.hintRows.pendingCounts(),
+      this.hintRows.oldestPerTarget(),
+    ]);
     return {
       pending,
       oldest: Object.fromEntries(Object.entries(oldest).map(([node, at]) => [node, at.toISOString()])),
@@ -29,18 +32,24 @@ export class ClusterAdminService {
   async nodes() {
     const [snapshot, live] = await Promise.all([this.rings.load(), this.coordinators.listNodes()]);
     const status = new Map((live?.nodes ?? []).map((n) => [n.nodeId, n]));
-    const shares = ownershipShares(snapshot.nodes.flatMap((n) => n.tokens.map((token) => ({ token, nodeId: n.id }))));
-    return snapshot.nodes.map((node) => ({
-      node_id: node.id,
-      host: node.host,
-      port: node.port,
-      state: node.state,
-      liveness: status.get(node.id)?.liveness ?? 'UNKNOWN',
-      virtual_nodes: node.virtualNodes,
-      keys_count: status.get(node.id)?.statsAvailable ? Number(status.get(node.id)!.keysCount) : null,
-      disk_usage_bytes: status.get(node.id)?.statsAvailable ? Number(status.get(node.id)!.diskUsageBytes) : null,
-      load_share: shares[node.id] ?? 0,
-    }));
+    const shares = ownershipShares(
+      snapshot.nodes.flatMap((n) => n.tokens.map((token) => ({ token, nodeId: n.id }))),
+    );
+    return snapshot.nodes.map((node) => {
+      const stats = status.get(node.id);
+      const measured = stats?.statsAvailable ? stats : undefined;
+      return {
+        node_id: node.id,
+        host: node.host,
+        port: node.port,
+        state: node.state,
+        liveness: stats?.liveness ?? 'UNKNOWN',
+        virtual_nodes: node.virtualNodes,
+        keys_count: measured ? Number(measured.keysCount) : null,
+        disk_usage_bytes: measured ? Number(measured.diskUsageBytes) : null,
+        load_share: shares[node.id] ?? 0,
+      };
+    });
   }
 
   async ring() {

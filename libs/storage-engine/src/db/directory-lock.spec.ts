@@ -5,11 +5,45 @@ import * as path from 'node:path';
 import { EngineError } from '../errors';
 import { MemoryFileSystem } from '../fs/memory-file-system';
 import { NodeFileSystem } from '../fs/node-file-system';
-import { acquireDirectoryLock, decodeLockHolder, encodeLockHolder, holderAlive, processStartTime } from './directory-lock';
+import type { FileSystem } from '../fs/file-system';
+import {
+  acquireDirectoryLock,
+  decodeLockHolder,
+  encodeLockHolder,
+  holderAlive,
+  processStartTime,
+  type LockHolder,
+  type LockIdentity,
+} from './directory-lock';
+
+/**
+ * Another "process" on the same disk: its own file-system object (so the in-process guard does
+ * not interfere), and a hook that runs after each readFile, before the caller sees the result.
+ */
+function processView(
+  disk: MemoryFileSystem,
+  afterRead: (path: string) => Promise<void> = async () => undefined,
+): FileSystem {
+  return new Proxy(disk, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (prop === 'readFile') {
+        return async (path: string) => {
+          const data = await target.readFile(path);
+          await afterRead(path);
+          return data;
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 /** The pid of a process that has certainly exited. */
 function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  });
   return Number(r.stdout);
 }
 
@@ -36,7 +70,10 @@ describe('directory lock', () => {
     const fs = new MemoryFileSystem();
     await fs.mkdir('/db');
     const lock = await acquireDirectoryLock(fs, '/db');
-    const [a, b] = await Promise.allSettled([acquireDirectoryLock(fs, '/db'), acquireDirectoryLock(fs, '/db/')]);
+    const [a, b] = await Promise.allSettled([
+      acquireDirectoryLock(fs, '/db'),
+      acquireDirectoryLock(fs, '/db/'),
+    ]);
     expect(a).toMatchObject({ status: 'rejected', reason: { code: 'LOCKED' } });
     expect(b).toMatchObject({ status: 'rejected', reason: { code: 'LOCKED' } });
     expect((await fs.readFile('/db/LOCK')).toString()).toMatch(new RegExp(`^pid ${process.pid}`));
@@ -52,6 +89,74 @@ describe('directory lock', () => {
     await (await acquireDirectoryLock(fs, '/db')).release();
     await fs.createExclusive('/db/LOCK', Buffer.from('pid 1'));
     await (await acquireDirectoryLock(fs, '/db')).release();
+  });
+
+  describe('when several processes find the same stale lock', () => {
+    const dead: LockHolder = { pid: 999_001 };
+    const identity = (pid: number): LockIdentity => ({ self: { pid }, isAlive: (h) => h.pid !== dead.pid });
+    let disk: MemoryFileSystem;
+
+    beforeEach(async () => {
+      disk = new MemoryFileSystem();
+      await disk.mkdir('/db');
+      await disk.createExclusive('/db/LOCK', Buffer.from(encodeLockHolder(dead)));
+    });
+
+    it('lets only one in when the other took over between its look and its replace', async () => {
+      let resumeA!: () => void;
+      let aLooked!: () => void;
+      const aHasLooked = new Promise<void>((r) => (aLooked = r));
+      const aMayGoOn = new Promise<void>((r) => (resumeA = r));
+      let stalled = false;
+      const fsA = processView(disk, async (path) => {
+        if (path === '/db/LOCK' && !stalled) {
+          stalled = true;
+          aLooked();
+          await aMayGoOn;
+        }
+      });
+      const a = acquireDirectoryLock(fsA, '/db', identity(1001));
+      await aHasLooked; // A has read the stale LOCK and judged it
+      const b = await acquireDirectoryLock(processView(disk), '/db', identity(1002));
+      resumeA();
+      await expect(a).rejects.toMatchObject({
+        code: 'LOCKED',
+        message: expect.stringContaining('process 1002'),
+      });
+      expect(decodeLockHolder((await disk.readFile('/db/LOCK')).toString())).toEqual({
+        pid: 1002,
+        startTime: undefined,
+      });
+      expect(await disk.exists('/db/LOCK.takeover')).toBe(false);
+      await b.release();
+    });
+
+    it('waits while another live process is taking over, then finds its lock', async () => {
+      await disk.createExclusive('/db/LOCK.takeover', Buffer.from(encodeLockHolder({ pid: 1002 })));
+      setTimeout(() => {
+        // 1002 finishes its takeover: replaces LOCK, then drops the takeover file.
+        void (async () => {
+          await disk.unlink('/db/LOCK');
+          await disk.createExclusive('/db/LOCK', Buffer.from(encodeLockHolder({ pid: 1002 })));
+          await disk.unlink('/db/LOCK.takeover');
+        })();
+      }, 60);
+      await expect(acquireDirectoryLock(processView(disk), '/db', identity(1001))).rejects.toMatchObject({
+        code: 'LOCKED',
+        message: expect.stringContaining('process 1002'),
+      });
+    });
+
+    it('clears a takeover file left by a process that died mid-takeover', async () => {
+      await disk.createExclusive('/db/LOCK.takeover', Buffer.from(encodeLockHolder(dead)));
+      const lock = await acquireDirectoryLock(processView(disk), '/db', identity(1001));
+      expect(decodeLockHolder((await disk.readFile('/db/LOCK')).toString())).toEqual({
+        pid: 1001,
+        startTime: undefined,
+      });
+      expect(await disk.exists('/db/LOCK.takeover')).toBe(false);
+      await lock.release();
+    });
   });
 
   describe('on the real disk', () => {

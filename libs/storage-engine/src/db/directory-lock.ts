@@ -10,14 +10,20 @@
  *   unrelated process is recognised and the stale file replaced. A lock naming this process's
  *   own pid that this process does not hold (a restarted container reusing the pid, or a
  *   simulated power cut in tests) is stale too.
- * - Limits: two processes that find the same stale lock at the same instant may both take it
- *   over (the replace is unlink + O_EXCL create, not one atomic step); and a lock file on a
- *   directory shared between machines cannot be checked for liveness.
+ * - Replacing a stale lock is serialised by a second file, `LOCK.takeover` (O_EXCL): only its
+ *   holder removes LOCK, and only if LOCK still holds the very text that was judged stale. Any
+ *   other opener then finds either no LOCK (and races for it with O_EXCL, which one wins) or the
+ *   winner's live lock. So two processes that find the same stale lock together never both
+ *   hold the directory.
+ * - Limits: a takeover file left by a process that died in the middle of a takeover is itself
+ *   replaced the simple way (unlink), so two processes that both find *that* at the same instant
+ *   could still both get in; and a lock file on a directory shared between machines cannot be
+ *   checked for liveness.
  */
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { EngineError, toEngineError } from '../errors';
-import { LOCK_FILE } from '../file-names';
+import { LOCK_FILE, LOCK_TAKEOVER_FILE } from '../file-names';
 import type { FileSystem } from '../fs/file-system';
 
 export interface DirectoryLock {
@@ -33,6 +39,16 @@ function heldSet(fs: FileSystem): Set<string> {
   let set = heldInMemory.get(fs);
   if (!set) heldInMemory.set(fs, (set = new Set()));
   return set;
+}
+
+/** Who is asking, and how to tell whether a holder is alive (tests model other processes). */
+export interface LockIdentity {
+  self: LockHolder;
+  isAlive(holder: LockHolder): boolean;
+}
+
+export function thisProcess(): LockIdentity {
+  return { self: { pid: process.pid, startTime: processStartTime(process.pid) }, isAlive: holderAlive };
 }
 
 export interface LockHolder {
@@ -76,17 +92,99 @@ export function holderAlive(h: LockHolder): boolean {
   return now === undefined || now === h.startTime;
 }
 
-export async function acquireDirectoryLock(fs: FileSystem, dir: string): Promise<DirectoryLock> {
+/** How long to wait for a lock file whose creator may not have written its line yet. */
+const TORN_GRACE_MS = 50;
+/** Attempts before giving up on a lock that keeps changing under us. */
+const MAX_ATTEMPTS = 20;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The file's text, or undefined when it does not exist. */
+async function readIfExists(fs: FileSystem, path: string): Promise<string | undefined> {
+  try {
+    return (await fs.readFile(path)).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw toEngineError(err, `reading ${path}`);
+  }
+}
+
+async function unlinkIfExists(fs: FileSystem, path: string): Promise<void> {
+  await fs.unlink(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw toEngineError(err, `removing ${path}`);
+  });
+}
+
+async function createIfAbsent(fs: FileSystem, path: string, text: string): Promise<boolean> {
+  try {
+    await fs.createExclusive(path, Buffer.from(text));
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw toEngineError(err, `creating ${path}`);
+  }
+}
+
+type Verdict =
+  | { verdict: 'live'; holder: LockHolder }
+  | { verdict: 'stale'; text: string }
+  | { verdict: 'gone' | 'unsure' };
+
+/**
+ * Judges a lock-style file: `live` (a running holder), `stale` (dead holder, or a torn line
+ * that stayed torn past the grace period), `gone`, or `unsure` (changed while we looked).
+ */
+async function judge(fs: FileSystem, path: string, identity: LockIdentity): Promise<Verdict> {
+  const text = await readIfExists(fs, path);
+  if (text === undefined) return { verdict: 'gone' };
+  const holder = decodeLockHolder(text);
+  if (holder) return identity.isAlive(holder) ? { verdict: 'live', holder } : { verdict: 'stale', text };
+  // Possibly a creator between its create and its write: look again shortly.
+  await sleep(TORN_GRACE_MS);
+  const again = await readIfExists(fs, path);
+  if (again === text) return { verdict: 'stale', text };
+  return { verdict: again === undefined ? 'gone' : 'unsure' };
+}
+
+/**
+ * Removes LOCK if it still holds `staleText`, under the takeover file. Returns without removing
+ * anything when another process is taking over (the caller looks again).
+ */
+async function replaceStaleLock(
+  fs: FileSystem,
+  dir: string,
+  staleText: string,
+  identity: LockIdentity,
+): Promise<void> {
+  const lockPath = nodePath.join(dir, LOCK_FILE);
+  const guardPath = nodePath.join(dir, LOCK_TAKEOVER_FILE);
+  if (!(await createIfAbsent(fs, guardPath, encodeLockHolder(identity.self)))) {
+    const guard = await judge(fs, guardPath, identity);
+    if (guard.verdict === 'stale')
+      await unlinkIfExists(fs, guardPath); // its taker died mid-takeover
+    else await sleep(10); // another process is taking over: let it finish
+    return;
+  }
+  try {
+    if ((await readIfExists(fs, lockPath)) === staleText) await unlinkIfExists(fs, lockPath);
+  } finally {
+    await unlinkIfExists(fs, guardPath);
+  }
+}
+
+export async function acquireDirectoryLock(
+  fs: FileSystem,
+  dir: string,
+  identity: LockIdentity = thisProcess(),
+): Promise<DirectoryLock> {
   const key = nodePath.resolve(dir);
   const held = heldSet(fs);
   if (held.has(key)) throw new EngineError('LOCKED', `${dir} is already open in this process`);
   held.add(key);
   const path = nodePath.join(dir, LOCK_FILE);
   try {
-    const me = encodeLockHolder({ pid: process.pid, startTime: processStartTime(process.pid) });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await fs.createExclusive(path, Buffer.from(me));
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (await createIfAbsent(fs, path, encodeLockHolder(identity.self))) {
         return {
           release: async () => {
             try {
@@ -98,29 +196,12 @@ export async function acquireDirectoryLock(fs: FileSystem, dir: string): Promise
             }
           },
         };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw toEngineError(err, `creating ${path}`);
       }
-      let text: string;
-      try {
-        text = (await fs.readFile(path)).toString('utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released meanwhile
-        throw toEngineError(err, `reading ${path}`);
+      const lock = await judge(fs, path, identity);
+      if (lock.verdict === 'live') {
+        throw new EngineError('LOCKED', `${dir} is in use by process ${lock.holder.pid} (${path})`);
       }
-      const holder = decodeLockHolder(text);
-      if (!holder && attempt === 0) {
-        // Possibly another opener between its create and its write: look again shortly.
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
-      }
-      if (holder && holderAlive(holder)) {
-        throw new EngineError('LOCKED', `${dir} is in use by process ${holder.pid} (${path})`);
-      }
-      // Stale (dead holder, or unreadable content from a crash mid-create): replace it.
-      await fs.unlink(path).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') throw toEngineError(err, `removing stale ${path}`);
-      });
+      if (lock.verdict === 'stale') await replaceStaleLock(fs, dir, lock.text, identity);
     }
     throw new EngineError('LOCKED', `${dir}: could not take over the lock file ${path}`);
   } catch (err) {
