@@ -19,6 +19,7 @@ export * from './read-resolution';
 export * from './context';
 export * from './object-reconciler';
 export * from './purge-filter';
+export * from './storage-engine-rules';
 export * from './token-assignment';
 export * from './ring';
 export * from './consistency';

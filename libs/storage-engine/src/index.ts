@@ -13,7 +13,9 @@ export {
   type EngineOptions,
   type ReconcileFn,
   type SyncMode,
+  type TableWorkerMode,
 } from './options';
+export type { EngineRules, RulesModule } from './rules-module';
 export type { EngineStats, TableStats } from './db/engine-stats';
 export type { RecoveryReport } from './db/recovery';
 export type { DroppedRegion } from './commit-log/commit-log-reader';

@@ -5,6 +5,7 @@
 import { EngineError } from './errors';
 import type { FileSystem } from './fs/file-system';
 import { NodeFileSystem } from './fs/node-file-system';
+import { loadRulesModule, type RulesModule } from './rules-module';
 
 /** Folds a Merge operand onto the older value (undefined: nothing older, or a tombstone). */
 export type ReconcileFn = (key: Buffer, existing: Buffer | undefined, incoming: Buffer) => Buffer;
@@ -16,9 +17,14 @@ export interface CompactionFilterContext {
   bottommost: boolean;
 }
 
-export type CompactionFilterDecision = { action: 'keep' } | { action: 'drop' } | { action: 'rewrite'; value: Buffer };
+export type CompactionFilterDecision =
+  { action: 'keep' } | { action: 'drop' } | { action: 'rewrite'; value: Buffer };
 
-export type CompactionFilterFn = (key: Buffer, value: Buffer, ctx: CompactionFilterContext) => CompactionFilterDecision;
+export type CompactionFilterFn = (
+  key: Buffer,
+  value: Buffer,
+  ctx: CompactionFilterContext,
+) => CompactionFilterDecision;
 
 export type SyncMode = 'batch' | 'periodic';
 
@@ -32,6 +38,12 @@ export interface EngineOptions {
   reconcile: ReconcileFn;
   /** Applied to resolved values during compaction (TTL and tombstone purging by the caller). */
   compactionFilter?: CompactionFilterFn;
+  /**
+   * `reconcile` and `compactionFilter` from a module (see rules-module.ts) instead of the two
+   * options above: the table worker then runs them itself, so compactions with a filter or
+   * merge operands never come back to the event loop. Give one or the other, not both.
+   */
+  rulesModule?: RulesModule;
   /** `batch`: a write resolves after its fsync (durable). `periodic`: after the write(2) only. */
   syncMode: SyncMode;
   /** Fsync cadence in `periodic` mode; bounds what a power cut can lose. */
@@ -101,13 +113,20 @@ export const DEFAULT_OPTIONS: Omit<EngineOptions, 'fs' | 'reconcile'> = {
 export const lastWriteWins: ReconcileFn = (_key, _existing, incoming) => incoming;
 
 export function resolveOptions(partial: Partial<EngineOptions> = {}): EngineOptions {
+  const problems: string[] = [];
+  let fromModule: Partial<EngineOptions> = {};
+  if (partial.rulesModule) {
+    if (partial.reconcile || partial.compactionFilter)
+      problems.push('give rulesModule or reconcile/compactionFilter, not both');
+    else fromModule = stripUndefined(loadRulesModule(partial.rulesModule));
+  }
   const opts: EngineOptions = {
     ...DEFAULT_OPTIONS,
     fs: partial.fs ?? new NodeFileSystem(),
-    reconcile: partial.reconcile ?? lastWriteWins,
+    reconcile: partial.reconcile ?? fromModule.reconcile ?? lastWriteWins,
+    ...fromModule,
     ...stripUndefined(partial),
   } as EngineOptions;
-  const problems: string[] = [];
   const positive: (keyof EngineOptions)[] = [
     'syncPeriodMs',
     'commitLogSegmentBytes',
@@ -122,19 +141,26 @@ export function resolveOptions(partial: Partial<EngineOptions> = {}): EngineOpti
   ];
   for (const k of positive) {
     const v = opts[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) problems.push(`${k} must be a positive number`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      problems.push(`${k} must be a positive number`);
   }
-  if (opts.syncMode !== 'batch' && opts.syncMode !== 'periodic') problems.push(`syncMode must be 'batch' or 'periodic'`);
-  if (!['auto', 'on', 'off'].includes(opts.tableWorker)) problems.push(`tableWorker must be 'auto', 'on' or 'off'`);
-  if (opts.tableWorker === 'on' && opts.fs.localDisk !== true) problems.push(`tableWorker 'on' needs a local-disk file system (fs.localDisk)`);
+  if (opts.syncMode !== 'batch' && opts.syncMode !== 'periodic')
+    problems.push(`syncMode must be 'batch' or 'periodic'`);
+  if (!['auto', 'on', 'off'].includes(opts.tableWorker))
+    problems.push(`tableWorker must be 'auto', 'on' or 'off'`);
+  if (opts.tableWorker === 'on' && opts.fs.localDisk !== true)
+    problems.push(`tableWorker 'on' needs a local-disk file system (fs.localDisk)`);
   if (!(opts.compactionMinMergeWidth >= 2)) problems.push('compactionMinMergeWidth must be >= 2');
   if (!(opts.compactionMaxMergeWidth >= opts.compactionMinMergeWidth)) {
     problems.push('compactionMaxMergeWidth must be >= compactionMinMergeWidth');
   }
   if (!(opts.compactionSizeRatio >= 0)) problems.push('compactionSizeRatio must be >= 0');
-  if (!(opts.compactionMaxSpaceAmplification > 0)) problems.push('compactionMaxSpaceAmplification must be > 0');
-  if (opts.compactionMaxRuns < opts.compactionMinMergeWidth) problems.push('compactionMaxRuns must be >= compactionMinMergeWidth');
-  if (problems.length > 0) throw new EngineError('INVALID_ARGUMENT', `invalid engine options: ${problems.join('; ')}`);
+  if (!(opts.compactionMaxSpaceAmplification > 0))
+    problems.push('compactionMaxSpaceAmplification must be > 0');
+  if (opts.compactionMaxRuns < opts.compactionMinMergeWidth)
+    problems.push('compactionMaxRuns must be >= compactionMinMergeWidth');
+  if (problems.length > 0)
+    throw new EngineError('INVALID_ARGUMENT', `invalid engine options: ${problems.join('; ')}`);
   return opts;
 }
 

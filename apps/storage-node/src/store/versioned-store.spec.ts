@@ -1,6 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isLive, MAX_TOKEN } from '@ringkv/cluster';
 import { StoreError } from './store-error';
-import { contextOf, coordinateInput, objectBytes, objectOf, openTestStore, TestStore, valuesOf } from '../../test/store-fixtures';
+import {
+  contextOf,
+  coordinateInput,
+  objectBytes,
+  objectOf,
+  openDiskStore,
+  openTestStore,
+  TestStore,
+  valuesOf,
+} from '../../test/store-fixtures';
 
 const everything = { start: MAX_TOKEN, end: MAX_TOKEN, tenantId: '', cursor: Buffer.alloc(0) };
 
@@ -27,7 +39,11 @@ describe('VersionedStore', () => {
     });
 
     it('keeps a version from another node that the context does not cover as a sibling', async () => {
-      await t.store.apply('acme', 'k', objectBytes([{ clock: { 'node-b': 1 }, value: Buffer.from('"theirs"') }]));
+      await t.store.apply(
+        'acme',
+        'k',
+        objectBytes([{ clock: { 'node-b': 1 }, value: Buffer.from('"theirs"') }]),
+      );
       const result = await t.store.coordinate(coordinateInput({ value: '"ours"' }));
       expect(valuesOf(result).sort()).toEqual(['"ours"', '"theirs"']);
     });
@@ -37,15 +53,21 @@ describe('VersionedStore', () => {
       await t.store.apply('acme', 'k', objectBytes([{ clock: { 'node-c': 1 }, value: Buffer.from('"c"') }]));
       expect(valuesOf(await t.store.get('acme', 'k'))).toHaveLength(2);
       const result = await t.store.coordinate(coordinateInput({ value: '"final"', supersedeExisting: true }));
-      expect(objectOf(result).versions.map((v) => v.clock)).toEqual([{ 'node-a': 1, 'node-b': 1, 'node-c': 1 }]);
+      expect(objectOf(result).versions.map((v) => v.clock)).toEqual([
+        { 'node-a': 1, 'node-b': 1, 'node-c': 1 },
+      ]);
       expect(valuesOf(await t.store.get('acme', 'k'))).toEqual(['"final"']);
     });
 
     it('gives concurrent Coordinates of one key distinct counters (none lost)', async () => {
-      const writes = Array.from({ length: 25 }, (_, i) => t.store.coordinate(coordinateInput({ value: `"w${i}"` })));
+      const writes = Array.from({ length: 25 }, (_, i) =>
+        t.store.coordinate(coordinateInput({ value: `"w${i}"` })),
+      );
       const results = await Promise.all(writes);
       const counters = results.map((bytes, i) => {
-        const mine = objectOf(bytes).versions.find((v) => Buffer.from(v.value ?? []).toString() === `"w${i}"`);
+        const mine = objectOf(bytes).versions.find(
+          (v) => Buffer.from(v.value ?? []).toString() === `"w${i}"`,
+        );
         return mine!.clock['node-a'];
       });
       expect(new Set(counters).size).toBe(25);
@@ -53,8 +75,14 @@ describe('VersionedStore', () => {
     });
 
     it('runs Coordinates of different keys independently', async () => {
-      const results = await Promise.all(['a', 'b', 'c'].map((key) => t.store.coordinate(coordinateInput({ key }))));
-      expect(results.map((r) => objectOf(r).versions[0]!.clock)).toEqual([{ 'node-a': 1 }, { 'node-a': 1 }, { 'node-a': 1 }]);
+      const results = await Promise.all(
+        ['a', 'b', 'c'].map((key) => t.store.coordinate(coordinateInput({ key }))),
+      );
+      expect(results.map((r) => objectOf(r).versions[0]!.clock)).toEqual([
+        { 'node-a': 1 },
+        { 'node-a': 1 },
+        { 'node-a': 1 },
+      ]);
     });
 
     it('writes a tombstone for a delete, which reads back as a tombstone version', async () => {
@@ -69,7 +97,9 @@ describe('VersionedStore', () => {
     it('reads a version past its TTL as absent (a tombstone keeping its clock)', async () => {
       await t.store.coordinate(coordinateInput({ ttlSeconds: 10 }));
       t.clock.now += 5_000;
-      expect(objectOf(await t.store.get('acme', 'k')).versions.filter((v) => isLive(v, t.clock.now))).toHaveLength(1);
+      expect(
+        objectOf(await t.store.get('acme', 'k')).versions.filter((v) => isLive(v, t.clock.now)),
+      ).toHaveLength(1);
       t.clock.now += 6_000;
       const expired = objectOf(await t.store.get('acme', 'k'));
       expect(expired.versions.map((v) => [v.value, v.clock])).toEqual([[null, { 'node-a': 1 }]]);
@@ -99,7 +129,9 @@ describe('VersionedStore', () => {
         ]),
       ).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('entry 1') });
       expect(await scanAll(t)).toEqual([]);
-      await expect(t.store.ingest([{ tenantId: 'acme', key: 'a', object: good }])).resolves.toMatchObject({ entries: 1 });
+      await expect(t.store.ingest([{ tenantId: 'acme', key: 'a', object: good }])).resolves.toMatchObject({
+        entries: 1,
+      });
       expect(await scanAll(t)).toEqual(['acme/a']);
     });
   });
@@ -108,9 +140,15 @@ describe('VersionedStore', () => {
     const invalid: Array<[string, () => Promise<unknown>]> = [
       ['an upper-case tenant id', () => t.store.coordinate(coordinateInput({ tenantId: 'Acme' }))],
       ['an empty tenant id', () => t.store.apply('', 'k', objectBytes([{ clock: { 'node-x': 1 } }]))],
-      ['a tenant id of 64 characters', () => t.store.coordinate(coordinateInput({ tenantId: 'a'.repeat(64) }))],
+      [
+        'a tenant id of 64 characters',
+        () => t.store.coordinate(coordinateInput({ tenantId: 'a'.repeat(64) })),
+      ],
       ['an empty key', () => t.store.coordinate(coordinateInput({ key: '' }))],
-      ['a key of 1025 UTF-8 bytes', () => t.store.coordinate(coordinateInput({ key: 'é'.repeat(512) + 'x' }))],
+      [
+        'a key of 1025 UTF-8 bytes',
+        () => t.store.coordinate(coordinateInput({ key: 'é'.repeat(512) + 'x' })),
+      ],
       ['a key with a lone surrogate', () => t.store.coordinate(coordinateInput({ key: 'a\uD800b' }))],
       ['malformed object bytes', () => t.store.apply('acme', 'k', Buffer.from([1, 1, 0xff]))],
       ['empty object bytes', () => t.store.apply('acme', 'k', Buffer.alloc(0))],
@@ -132,7 +170,8 @@ describe('VersionedStore', () => {
 
   describe('token ranges', () => {
     it('scans in token order, filters by tenant, and resumes after a cursor', async () => {
-      for (let i = 0; i < 30; i++) await t.store.coordinate(coordinateInput({ tenantId: i % 2 ? 'odd' : 'even', key: `k${i}` }));
+      for (let i = 0; i < 30; i++)
+        await t.store.coordinate(coordinateInput({ tenantId: i % 2 ? 'odd' : 'even', key: `k${i}` }));
       const all: Buffer[] = [];
       for await (const e of t.store.scan(everything)) all.push(e.storageKey);
       expect(all).toHaveLength(30);
@@ -149,7 +188,9 @@ describe('VersionedStore', () => {
       const other = await openTestStore({ nodeId: 'node-z' });
       try {
         for (let i = 0; i < 20; i++) {
-          const object = objectBytes([{ clock: { 'node-b': 1 }, writtenAt: 1, value: Buffer.from(`"${i}"`) }]);
+          const object = objectBytes([
+            { clock: { 'node-b': 1 }, writtenAt: 1, value: Buffer.from(`"${i}"`) },
+          ]);
           await t.store.apply('acme', `k${i}`, object);
           await other.store.apply('acme', `k${i}`, object);
         }
@@ -172,7 +213,9 @@ describe('VersionedStore', () => {
         await t.store.coordinate(coordinateInput({ tenantId: 'gone', key: `k${i}` }));
         await t.store.coordinate(coordinateInput({ tenantId: 'kept', key: `k${i}` }));
       }
-      await expect(t.store.deleteRange({ start: MAX_TOKEN, end: MAX_TOKEN, tenantId: 'gone' })).resolves.toBe(10);
+      await expect(t.store.deleteRange({ start: MAX_TOKEN, end: MAX_TOKEN, tenantId: 'gone' })).resolves.toBe(
+        10,
+      );
       expect(await scanAll(t, 'gone')).toEqual([]);
       expect(await scanAll(t, 'kept')).toHaveLength(10);
     });
@@ -194,6 +237,33 @@ describe('VersionedStore compaction', () => {
     } finally {
       await keep.store.close();
       await purge.store.close();
+    }
+  });
+
+  it('purges and merges the same way on the table worker, which loads the storage rules itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ringkv-store-worker-'));
+    const store = await openDiskStore(dir, { gcGraceMs: 0 });
+    try {
+      const first = await store.coordinate(coordinateInput({ key: 'gone' }));
+      await store.coordinate(coordinateInput({ key: 'gone', tombstone: true, context: contextOf(first) }));
+      // Two concurrent versions of one key, from two replicas: both must survive as siblings.
+      await store.coordinate(coordinateInput({ key: 'both', value: 'a' }));
+      await store.compact(); // one table
+      await store.ingest([
+        {
+          tenantId: 'acme',
+          key: 'both',
+          object: objectBytes([{ clock: { 'node-b': 1 }, value: Buffer.from('b') }]),
+        },
+      ]);
+      await store.compact(); // a second table, merged with the first on the worker
+      expect((await store.stats()).engine.tableWorker).toMatchObject({ failedJobs: 0 });
+      expect((await store.stats()).engine.tableWorker?.jobs).toBeGreaterThanOrEqual(2);
+      expect(await store.get('acme', 'gone')).toBeUndefined();
+      expect(valuesOf(await store.get('acme', 'both')).sort()).toEqual(['a', 'b']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -23,16 +23,23 @@ import {
   decodeObject,
   encodeObject,
   isExpired,
-  purgeFilter,
-  reconcileObjects,
+  storageEngineRules,
   VersionedObject,
 } from '@ringkv/cluster';
-import { NodeFileSystem, StorageEngine, WriteBatch, type CompactionFilterFn, type EngineOptions } from '@ringkv/storage-engine';
+import { NodeFileSystem, StorageEngine, WriteBatch, type EngineOptions } from '@ringkv/storage-engine';
 import { DiskGuard } from './disk-guard';
 import { fromEngineError, isDiskFull } from './engine-errors';
 import { KeyLock } from './key-lock';
 import { WriteCoalescer } from './write-coalescer';
-import { buildMerkleTree, deleteRange, scanRange, type MerkleParams, type RangeParams, type ScanParams, type ScannedEntry } from './range-operations';
+import {
+  buildMerkleTree,
+  deleteRange,
+  scanRange,
+  type MerkleParams,
+  type RangeParams,
+  type ScanParams,
+  type ScannedEntry,
+} from './range-operations';
 import {
   checkObjectSize,
   decodeIncomingContext,
@@ -50,7 +57,7 @@ export interface VersionedStoreOptions {
   dir: string;
   gcGraceMs: number;
   /** Engine tunables (sync mode, memtable and cache sizes, file system for tests). */
-  engine: Partial<Omit<EngineOptions, 'reconcile' | 'compactionFilter'>>;
+  engine: Partial<Omit<EngineOptions, 'reconcile' | 'compactionFilter' | 'rulesModule'>>;
   disk: { minFreeBytes: bigint; checkIntervalMs: number; freeBytes?: (dir: string) => Promise<bigint> };
   /** Wall clock in ms (tests move it). */
   now?: () => number;
@@ -97,15 +104,19 @@ export class VersionedStore {
       minFreeBytes: options.disk.minFreeBytes,
       intervalMs: options.disk.checkIntervalMs,
       freeBytes: options.disk.freeBytes ?? ((dir) => fs.freeBytes(dir)),
-      onChange: (state) => options.onEvent?.({ type: state.full ? 'disk-full' : 'disk-ok', detail: state.reason }),
+      onChange: (state) =>
+        options.onEvent?.({ type: state.full ? 'disk-full' : 'disk-ok', detail: state.reason }),
       onCheck: (state) => this.afterDiskCheck(state.full),
     });
   }
 
   /** Opens the engine (replaying its commit log) and takes a first free-space reading. */
   static async open(options: VersionedStoreOptions): Promise<VersionedStore> {
-    const compactionFilter: CompactionFilterFn = purgeFilter({ gcGraceMs: options.gcGraceMs });
-    const engineOptions: Partial<EngineOptions> = { ...options.engine, reconcile: reconcileObjects, compactionFilter };
+    // As a module, so the engine's table worker runs the merge and purge rules on its own thread.
+    const engineOptions: Partial<EngineOptions> = {
+      ...options.engine,
+      rulesModule: storageEngineRules({ gcGraceMs: options.gcGraceMs }),
+    };
     const engine = await StorageEngine.open(options.dir, engineOptions);
     const store = new VersionedStore(options, engineOptions, engine);
     try {
@@ -173,7 +184,9 @@ export class VersionedStore {
         decodeIncomingObject(entry.object);
         batch.merge(storageKey, entry.object);
       } catch (error) {
-        throw error instanceof StoreError ? new StoreError(error.code, `entry ${i}: ${error.message}`) : error;
+        throw error instanceof StoreError
+          ? new StoreError(error.code, `entry ${i}: ${error.message}`)
+          : error;
       }
     });
     if (batch.length === 0) return { entries: 0, bytes: 0 };
@@ -263,7 +276,9 @@ export class VersionedStore {
     try {
       return decodeObject(bytes);
     } catch (error) {
-      throw new StoreError('CORRUPTION', `stored object is corrupt: ${(error as Error).message}`, { cause: error });
+      throw new StoreError('CORRUPTION', `stored object is corrupt: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 
@@ -272,12 +287,18 @@ export class VersionedStore {
     try {
       object = decodeObject(bytes);
     } catch (error) {
-      throw new StoreError('CORRUPTION', `stored object is corrupt: ${(error as Error).message}`, { cause: error });
+      throw new StoreError('CORRUPTION', `stored object is corrupt: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     const now = this.now();
     if (!object.versions.some((v) => v.value !== null && isExpired(v, now))) return bytes;
     // Same clocks, same order: still canonical.
-    return encodeObject({ versions: object.versions.map((v) => (v.value !== null && isExpired(v, now) ? { ...v, value: null } : v)) });
+    return encodeObject({
+      versions: object.versions.map((v) =>
+        v.value !== null && isExpired(v, now) ? { ...v, value: null } : v,
+      ),
+    });
   }
 
   private async write(engine: StorageEngine, batch: WriteBatch): Promise<void> {

@@ -127,12 +127,26 @@ export class Compactor {
     const counters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
     try {
       const tier = Math.max(...inputs.map((t) => t.meta.tier)) + 1;
-      const rules = { bottommost, reconcile: host.opts.reconcile, filter: host.opts.compactionFilter, now: Date.now() };
+      const rules = {
+        bottommost,
+        reconcile: host.opts.reconcile,
+        filter: host.opts.compactionFilter,
+        now: Date.now(),
+      };
       const fileNumber = host.allocateFileNumber();
       let output: TableHandle | undefined;
       if (host.worker) {
         const path = tablePath(host.ctx.dir, fileNumber);
-        const props = await host.worker.compact(path, inputs.map((t) => t.reader.path), rules, counters, this.stopping.signal);
+        const props = await host.worker.compact(
+          path,
+          inputs.map((t) => t.reader.path),
+          rules,
+          counters,
+          {
+            signal: this.stopping.signal,
+            rulesModule: host.opts.rulesModule,
+          },
+        );
         output = props ? await openBuiltTable(host.ctx, fileNumber, tier, props) : undefined;
       } else {
         const entries = compactEntries({ ...rules, inputs, shouldStop: () => host.isClosing() }, counters);
@@ -141,7 +155,8 @@ export class Compactor {
       try {
         await host.installTables((tables) => {
           const at = tables.indexOf(inputs[0]);
-          if (at < 0 || inputs.some((t, i) => tables[at + i] !== t)) throw new Error('compaction inputs changed');
+          if (at < 0 || inputs.some((t, i) => tables[at + i] !== t))
+            throw new Error('compaction inputs changed');
           return [...tables.slice(0, at), ...(output ? [output] : []), ...tables.slice(at + inputs.length)];
         });
       } catch (err) {

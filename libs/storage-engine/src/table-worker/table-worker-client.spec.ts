@@ -7,19 +7,14 @@ import { EngineError } from '../errors';
 import { EntryKind } from '../format/entry-kind';
 import { NodeFileSystem } from '../fs/node-file-system';
 import { Memtable } from '../memtable/memtable';
-import type { CompactionFilterFn, ReconcileFn } from '../options';
+import type { ReconcileFn } from '../options';
 import { BlockCache, SSTableReader } from '../sstable';
+import { CONCAT_RULES_PATH, concat, numberedFilter } from '../../test/fixtures/concat-rules';
 import { TableWorkerClient } from './table-worker-client';
 
 const fs = new NodeFileSystem();
 const inline = writeTableInline(fs, 64);
-const concat: ReconcileFn = (_k, existing, incoming) => Buffer.from(`${existing ? existing.toString() : '_'}+${incoming}`);
-const filter: CompactionFilterFn = (key, value) => {
-  const n = key.readUInt32BE(0);
-  if (n % 7 === 0) return { action: 'drop' };
-  if (n % 5 === 0) return { action: 'rewrite', value: Buffer.concat([value, Buffer.from('!')]) };
-  return { action: 'keep' };
-};
+const filter = numberedFilter(false);
 
 /** `count` sorted entries; `salt` varies the values, `kinds` which kinds appear. */
 function entries(count: number, salt: string, kinds: EntryKind[], step = 1): BuildEntry[] {
@@ -29,7 +24,11 @@ function entries(count: number, salt: string, kinds: EntryKind[], step = 1): Bui
     key.writeUInt32BE(i * step, 0);
     key.writeUInt32BE(0xabcdef, 4);
     const kind = kinds[i % kinds.length];
-    out.push({ key, kind, value: kind === EntryKind.Delete ? Buffer.alloc(0) : Buffer.from(`${salt}-${i}-${'x'.repeat(i % 120)}`) });
+    out.push({
+      key,
+      kind,
+      value: kind === EntryKind.Delete ? Buffer.alloc(0) : Buffer.from(`${salt}-${i}-${'x'.repeat(i % 120)}`),
+    });
   }
   return out;
 }
@@ -70,7 +69,8 @@ describe('TableWorkerClient', () => {
   it('packs a memtable straight from its arena into the same table as the inline path', async () => {
     const m = new Memtable(1n, concat, { arenaChunkBytes: 64 * 1024 });
     const data = entries(30_000, 'm', [EntryKind.Put, EntryKind.Merge, EntryKind.Delete]);
-    for (let i = data.length - 1; i >= 0; i--) m.apply(data[i].kind, data[i].key, data[i].value, data.length - i);
+    for (let i = data.length - 1; i >= 0; i--)
+      m.apply(data[i].kind, data[i].key, data[i].value, data.length - i);
     m.apply(EntryKind.Merge, data[1].key, Buffer.from('again'), data.length + 1);
     m.freeze();
     const viaWorker = await client.writeTable(at('w.sst'), m);
@@ -100,7 +100,10 @@ describe('TableWorkerClient', () => {
     const cache = new BlockCache(1 << 20);
     const readers = await Promise.all(paths.map((p, i) => SSTableReader.open(fs, p, { cache, fileId: i })));
     const inlineCounters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
-    const stream = compactEntries({ ...rules, inputs: readers.map((reader) => ({ reader })), shouldStop: () => false }, inlineCounters);
+    const stream = compactEntries(
+      { ...rules, inputs: readers.map((reader) => ({ reader })), shouldStop: () => false },
+      inlineCounters,
+    );
     const viaInline = await inline(at('i.sst'), stream);
     for (const r of readers) await r.close();
 
@@ -109,14 +112,73 @@ describe('TableWorkerClient', () => {
     expect(readFileSync(at('w.sst')).equals(readFileSync(at('i.sst')))).toBe(true);
   });
 
+  it('with a rules module, decides every key on the worker, exactly like the inline compaction', async () => {
+    const inputs = [
+      entries(3000, 'new', [EntryKind.Put, EntryKind.Merge, EntryKind.Delete], 2),
+      entries(5000, 'old', [EntryKind.Merge, EntryKind.Put, EntryKind.Delete], 1),
+    ];
+    const paths = inputs.map((_, i) => at(`in-${i}.sst`));
+    for (let i = 0; i < inputs.length; i++) await inline(paths[i], inputs[i]);
+    // The host's own functions refuse to run: every key must be decided on the worker.
+    const notHere = (): never => {
+      throw new Error('called on the event loop');
+    };
+    const hostRules: CompactionRules = { bottommost: false, reconcile: notHere, filter: notHere, now: 1 };
+    const counters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const viaWorker = await client.compact(at('w.sst'), paths, hostRules, counters, {
+      rulesModule: { path: CONCAT_RULES_PATH },
+    });
+
+    const cache = new BlockCache(1 << 20);
+    const readers = await Promise.all(paths.map((p, i) => SSTableReader.open(fs, p, { cache, fileId: i })));
+    const inlineCounters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const rules: CompactionRules = { bottommost: false, reconcile: concat, filter, now: 1 };
+    const stream = compactEntries(
+      { ...rules, inputs: readers.map((reader) => ({ reader })), shouldStop: () => false },
+      inlineCounters,
+    );
+    const viaInline = await inline(at('i.sst'), stream);
+    for (const r of readers) await r.close();
+
+    expect(viaWorker).toEqual(viaInline);
+    expect(counters).toEqual(inlineCounters);
+    expect(counters.rewritten).toBeGreaterThan(0);
+    expect(readFileSync(at('w.sst')).equals(readFileSync(at('i.sst')))).toBe(true);
+  });
+
+  it('fails a compaction whose rules module cannot be loaded, removing its output', async () => {
+    await inline(at('a.sst'), entries(100, 'a', [EntryKind.Put]));
+    const rules: CompactionRules = { bottommost: true, reconcile: concat, now: 0 };
+    const counters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const err = await client
+      .compact(at('out.sst'), [at('a.sst')], rules, counters, {
+        rulesModule: { path: at('missing-rules.js') },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('missing-rules.js'),
+    });
+    expect(existsSync(at('out.sst'))).toBe(false);
+  });
+
   it('surfaces worker-side failures as EngineErrors with their codes and leaves no file', async () => {
     writeFileSync(at('taken.sst'), 'x');
-    await expect(client.writeTable(at('taken.sst'), entries(10, 'v', [EntryKind.Put]))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(client.writeTable(at('taken.sst'), entries(10, 'v', [EntryKind.Put]))).rejects.toMatchObject(
+      { code: 'INVALID_ARGUMENT' },
+    );
     const missing = path.join(dir, 'no-such-dir', 'x.sst');
     const err = await client.writeTable(missing, entries(10, 'v', [EntryKind.Put])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect(err).toMatchObject({ code: 'IO_ERROR' });
-    await expect(client.compact(at('c.sst'), [at('nope.sst')], { bottommost: true, reconcile: concat, now: 0 }, { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 })).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(
+      client.compact(
+        at('c.sst'),
+        [at('nope.sst')],
+        { bottommost: true, reconcile: concat, now: 0 },
+        { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 },
+      ),
+    ).rejects.toMatchObject({ code: 'IO_ERROR' });
     expect(existsSync(at('c.sst'))).toBe(false);
   });
 
@@ -127,7 +189,12 @@ describe('TableWorkerClient', () => {
       throw new Error('reconcile exploded');
     };
     const err = await client
-      .compact(at('out.sst'), [at('a.sst'), at('b.sst')], { bottommost: true, reconcile: boom, now: 0 }, { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 })
+      .compact(
+        at('out.sst'),
+        [at('a.sst'), at('b.sst')],
+        { bottommost: true, reconcile: boom, now: 0 },
+        { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 },
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect((err as Error).message).toMatch(/reconcile exploded/);
@@ -138,7 +205,12 @@ describe('TableWorkerClient', () => {
 
   it('fails the running job when the thread dies, removes its file, and starts a new thread for the next job', async () => {
     const data = entries(60_000, 'v', [EntryKind.Put]);
-    const err = await client.writeTable(at('dies.sst'), slowly(data, () => client.kill())).catch((e: unknown) => e);
+    const err = await client
+      .writeTable(
+        at('dies.sst'),
+        slowly(data, () => client.kill()),
+      )
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect(err).toMatchObject({ code: 'IO_ERROR', message: expect.stringMatching(/table worker stopped/) });
     for (let i = 0; i < 100 && existsSync(at('dies.sst')); i++) await new Promise((r) => setTimeout(r, 10));

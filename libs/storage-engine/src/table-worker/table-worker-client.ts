@@ -25,6 +25,7 @@ import { EngineError, toEngineError } from '../errors';
 import type { EntryKind } from '../format/entry-kind';
 import type { KindedValue } from '../iterator/resolve-entries';
 import { Memtable } from '../memtable/memtable';
+import type { RulesModule } from '../rules-module';
 import type { SSTableProperties } from '../sstable';
 import { PackReader, PackWriter, type Packed } from './packed-bytes';
 import {
@@ -72,7 +73,8 @@ export class TableWorkerClient {
     const { id, job, done } = this.startJob(path, { type: 'build', job: 0, path });
     const pack = new PackWriter(ENTRY_CHUNK_BYTES + 64 * 1024);
     const send = async () => {
-      while (job.inFlight >= MAX_CHUNKS_IN_FLIGHT && !job.failed) await new Promise<void>((r) => (job.onAck = r));
+      while (job.inFlight >= MAX_CHUNKS_IN_FLIGHT && !job.failed)
+        await new Promise<void>((r) => (job.onAck = r));
       if (job.failed) return;
       const packed = pack.take();
       job.inFlight++;
@@ -82,7 +84,7 @@ export class TableWorkerClient {
     };
     try {
       if (entries instanceof Memtable) {
-        for (let cursor = 0; cursor >= 0 && !job.failed; ) {
+        for (let cursor = 0; cursor >= 0 && !job.failed;) {
           cursor = entries.packInto(pack, cursor, ENTRY_CHUNK_BYTES);
           if (pack.length >= ENTRY_CHUNK_BYTES) await send();
         }
@@ -110,15 +112,23 @@ export class TableWorkerClient {
   /**
    * Merges the input tables (newest first) into the table at `path` under `rules`. Keys the
    * worker hands back are resolved here with `compactGroup`, so `counters` sees every key.
+   * With `rulesModule` (the module `rules` came from) the worker decides every key itself.
    */
   async compact(
     path: string,
     inputs: string[],
     rules: CompactionRules,
     counters: CompactionCounters,
-    signal?: AbortSignal,
+    options: { signal?: AbortSignal; rulesModule?: RulesModule } = {},
   ): Promise<SSTableProperties | undefined> {
-    const request: CompactRequest = { inputs, bottommost: rules.bottommost, filterAll: rules.filter !== undefined };
+    const { signal, rulesModule } = options;
+    const request: CompactRequest = {
+      inputs,
+      bottommost: rules.bottommost,
+      filterAll: rules.filter !== undefined,
+      now: rules.now,
+      rulesModule,
+    };
     const { id, job, done } = this.startJob(path, { type: 'compact', job: 0, path, ...request });
     let hostError: unknown;
     job.onResolve = (m) => {
@@ -142,7 +152,8 @@ export class TableWorkerClient {
       counters.rewritten += m.counters.rewritten;
       return m.props ? reviveProperties(m.props) : undefined;
     } catch (err) {
-      if (hostError !== undefined) throw toEngineError(hostError, 'compaction (reconcile or compaction filter)');
+      if (hostError !== undefined)
+        throw toEngineError(hostError, 'compaction (reconcile or compaction filter)');
       throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -162,7 +173,10 @@ export class TableWorkerClient {
     await w?.terminate();
   }
 
-  private startJob(path: string, first: HostMessage): { id: number; job: Job; done: Promise<Extract<WorkerMessage, { type: 'done' }>> } {
+  private startJob(
+    path: string,
+    first: HostMessage,
+  ): { id: number; job: Job; done: Promise<Extract<WorkerMessage, { type: 'done' }>> } {
     if (this.closed) throw new EngineError('CLOSED', 'table worker closed');
     const worker = this.ensureWorker();
     const id = this.nextJob++;
@@ -221,7 +235,13 @@ export class TableWorkerClient {
     if (this.worker === w) this.worker = undefined;
     const stillThere = [...this.jobs].filter(([, j]) => j.worker === w);
     for (const [id, job] of stillThere) {
-      this.fail(id, job, new EngineError('IO_ERROR', `table worker stopped while writing ${job.path}: ${err.message}`, { cause: err }));
+      this.fail(
+        id,
+        job,
+        new EngineError('IO_ERROR', `table worker stopped while writing ${job.path}: ${err.message}`, {
+          cause: err,
+        }),
+      );
       // The dead thread cannot clean up; the file is in no manifest yet.
       void unlink(job.path).catch(() => undefined);
     }
@@ -246,7 +266,11 @@ export class TableWorkerClient {
 }
 
 /** Answers one "resolve" batch: the engine-thread half of a worker compaction. */
-function resolveGroups(m: Packed & { count: number }, rules: CompactionRules, counters: CompactionCounters): Packed {
+function resolveGroups(
+  m: Packed & { count: number },
+  rules: CompactionRules,
+  counters: CompactionCounters,
+): Packed {
   const r = new PackReader(m);
   const out = new PackWriter(Math.max(1024, m.length));
   for (let i = 0; i < m.count; i++) {

@@ -4,12 +4,14 @@
  * A job is one table file. Flush ("build"): the host streams packed entries, at most
  * `MAX_CHUNKS_IN_FLIGHT` unacknowledged, then "finish". Compaction ("compact"): the worker
  * reads and merges the input tables itself; keys it cannot decide alone (merge operands, or
- * every value when a compaction filter is set) go back to the host in "resolve" batches and
+ * every value when a compaction filter is set, unless the engine's rules come as a module the
+ * worker loads too) go back to the host in "resolve" batches and
  * the host answers each with "resolved". Every job ends with exactly one "done" or "failed";
  * on failure the worker has already removed its partial file.
  */
 import { CorruptionError, EngineError, toEngineError, type EngineErrorCode } from '../errors';
 import type { SSTableProperties } from '../sstable';
+import type { RulesModule } from '../rules-module';
 import type { Packed } from './packed-bytes';
 
 /** Flow control of a flush stream: bounds the bytes queued between the threads. */
@@ -27,6 +29,10 @@ export interface CompactRequest {
   bottommost: boolean;
   /** True when the engine has a compaction filter: every resolved value goes to the host. */
   filterAll: boolean;
+  /** The compaction's wall clock (the filter's `now`). */
+  now: number;
+  /** The engine's rules as a module: the worker loads it and decides every key itself. */
+  rulesModule?: RulesModule;
 }
 
 export type HostMessage =
@@ -64,7 +70,12 @@ export function serializeError(err: unknown): SerializedError {
   const e = err as { name?: string; message?: string; code?: unknown };
   const out: SerializedError = { name: e?.name ?? 'Error', message: e?.message ?? String(err) };
   if (err instanceof CorruptionError) {
-    out.corruption = { file: err.file, offset: err.offset, detail: err.detail, bytesDropped: err.bytesDropped };
+    out.corruption = {
+      file: err.file,
+      offset: err.offset,
+      detail: err.detail,
+      bytesDropped: err.bytesDropped,
+    };
   } else if (err instanceof EngineError) {
     out.engineCode = err.code;
   } else if (typeof e?.code === 'string') {
@@ -75,7 +86,13 @@ export function serializeError(err: unknown): SerializedError {
 
 /** Rebuilds a worker-side error as the EngineError the inline path would have thrown. */
 export function deserializeError(s: SerializedError, what: string): EngineError {
-  if (s.corruption) return new CorruptionError(s.corruption.file, s.corruption.offset, s.corruption.detail, s.corruption.bytesDropped);
+  if (s.corruption)
+    return new CorruptionError(
+      s.corruption.file,
+      s.corruption.offset,
+      s.corruption.detail,
+      s.corruption.bytesDropped,
+    );
   if (s.engineCode) return new EngineError(s.engineCode, s.message);
   const raw = Object.assign(new Error(s.message), { code: s.fsCode });
   return toEngineError(raw, what);

@@ -21,7 +21,15 @@ import { NodeFileSystem } from '../fs/node-file-system';
 import { MergingIterator } from '../iterator/merging-iterator';
 import { compactGroup, type CompactionRules } from '../compaction/compaction-job';
 import type { BuildEntry } from '../db/table-builder';
-import { BlockCache, SSTableReader, SSTableWriter, TABLE_BYTES_PER_SYNC, type SSTableProperties } from '../sstable';
+import { lastWriteWins } from '../options';
+import { loadRulesModule } from '../rules-module';
+import {
+  BlockCache,
+  SSTableReader,
+  SSTableWriter,
+  TABLE_BYTES_PER_SYNC,
+  type SSTableProperties,
+} from '../sstable';
 import { PackReader, PackWriter, type Packed } from './packed-bytes';
 import {
   RESOLVE_BATCH_BYTES,
@@ -107,10 +115,12 @@ function start(port: MessagePort): void {
       case 'compact': {
         const cj: CompactJob = { kind: 'compact', aborted: false };
         jobs.set(m.job, cj);
-        compact(m.job, cj, m.path, m, post).then(
-          ({ props, counters }) => post({ type: 'done', job: m.job, props, counters }),
-          (err) => post({ type: 'failed', job: m.job, error: serializeError(err) }),
-        ).finally(() => jobs.delete(m.job));
+        compact(m.job, cj, m.path, m, post)
+          .then(
+            ({ props, counters }) => post({ type: 'done', job: m.job, props, counters }),
+            (err) => post({ type: 'failed', job: m.job, error: serializeError(err) }),
+          )
+          .finally(() => jobs.delete(m.job));
         return;
       }
       case 'resolved':
@@ -140,7 +150,15 @@ async function compact(
   post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void,
 ): Promise<{ props: SSTableProperties | null; counters: WorkerCounters }> {
   const counters = noCounters();
-  const rules: CompactionRules = { bottommost: req.bottommost, reconcile: hostOnly, now: 0 };
+  const own = req.rulesModule ? loadRulesModule(req.rulesModule) : undefined;
+  const rules: CompactionRules = own
+    ? {
+        bottommost: req.bottommost,
+        reconcile: own.reconcile ?? lastWriteWins,
+        filter: own.compactionFilter,
+        now: req.now,
+      }
+    : { bottommost: req.bottommost, reconcile: hostOnly, now: req.now };
   const cache = new BlockCache(COMPACTION_CACHE_BYTES);
   const readers: SSTableReader[] = [];
   let writer: SSTableWriter | undefined;
@@ -178,12 +196,13 @@ async function compact(
   };
 
   try {
-    for (let i = 0; i < req.inputs.length; i++) readers.push(await SSTableReader.open(fs, req.inputs[i], { cache, fileId: i }));
+    for (let i = 0; i < req.inputs.length; i++)
+      readers.push(await SSTableReader.open(fs, req.inputs[i], { cache, fileId: i }));
     const merge = new MergingIterator(readers.map((r) => r.iterate()));
     try {
       for await (const group of merge) {
         if (job.aborted) throw new EngineError('CLOSED', 'compaction stopped: engine closing');
-        const needsHost = req.filterAll || group.entries.some((e) => e.kind === EntryKind.Merge);
+        const needsHost = !own && (req.filterAll || group.entries.some((e) => e.kind === EntryKind.Merge));
         if (!needsHost) {
           const out = compactGroup(rules, group.key, group.entries, counters);
           if (!out) continue;
