@@ -33,6 +33,28 @@ function entries(count: number, salt: string, kinds: EntryKind[], step = 1): Bui
   return out;
 }
 
+const noCounters = (): CompactionCounters => ({ keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 });
+
+/** The reference: the same compaction on this thread, written by the inline writer. */
+async function compactInline(
+  paths: string[],
+  out: string,
+  rules: CompactionRules,
+  counters: CompactionCounters,
+) {
+  const cache = new BlockCache(1 << 20);
+  const readers = await Promise.all(paths.map((p, i) => SSTableReader.open(fs, p, { cache, fileId: i })));
+  try {
+    const stream = compactEntries(
+      { ...rules, inputs: readers.map((reader) => ({ reader })), shouldStop: () => false },
+      counters,
+    );
+    return await inline(out, stream);
+  } finally {
+    for (const r of readers) await r.close();
+  }
+}
+
 async function* slowly(items: BuildEntry[], onHalf?: () => Promise<void>): AsyncGenerator<BuildEntry> {
   for (let i = 0; i < items.length; i++) {
     if (i === items.length >> 1 && onHalf) await onHalf();
@@ -94,18 +116,11 @@ describe('TableWorkerClient', () => {
     for (let i = 0; i < inputs.length; i++) await inline(paths[i], inputs[i]);
     const rules: CompactionRules = { bottommost, reconcile: concat, filter: f, now: 1 };
 
-    const workerCounters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const workerCounters = noCounters();
     const viaWorker = await client.compact(at('w.sst'), paths, rules, workerCounters);
 
-    const cache = new BlockCache(1 << 20);
-    const readers = await Promise.all(paths.map((p, i) => SSTableReader.open(fs, p, { cache, fileId: i })));
-    const inlineCounters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
-    const stream = compactEntries(
-      { ...rules, inputs: readers.map((reader) => ({ reader })), shouldStop: () => false },
-      inlineCounters,
-    );
-    const viaInline = await inline(at('i.sst'), stream);
-    for (const r of readers) await r.close();
+    const inlineCounters = noCounters();
+    const viaInline = await compactInline(paths, at('i.sst'), rules, inlineCounters);
 
     expect(viaWorker).toEqual(viaInline);
     expect(workerCounters).toEqual(inlineCounters);
@@ -124,21 +139,14 @@ describe('TableWorkerClient', () => {
       throw new Error('called on the event loop');
     };
     const hostRules: CompactionRules = { bottommost: false, reconcile: notHere, filter: notHere, now: 1 };
-    const counters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const counters = noCounters();
     const viaWorker = await client.compact(at('w.sst'), paths, hostRules, counters, {
       rulesModule: { path: CONCAT_RULES_PATH },
     });
 
-    const cache = new BlockCache(1 << 20);
-    const readers = await Promise.all(paths.map((p, i) => SSTableReader.open(fs, p, { cache, fileId: i })));
-    const inlineCounters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const inlineCounters = noCounters();
     const rules: CompactionRules = { bottommost: false, reconcile: concat, filter, now: 1 };
-    const stream = compactEntries(
-      { ...rules, inputs: readers.map((reader) => ({ reader })), shouldStop: () => false },
-      inlineCounters,
-    );
-    const viaInline = await inline(at('i.sst'), stream);
-    for (const r of readers) await r.close();
+    const viaInline = await compactInline(paths, at('i.sst'), rules, inlineCounters);
 
     expect(viaWorker).toEqual(viaInline);
     expect(counters).toEqual(inlineCounters);
@@ -149,7 +157,7 @@ describe('TableWorkerClient', () => {
   it('fails a compaction whose rules module cannot be loaded, removing its output', async () => {
     await inline(at('a.sst'), entries(100, 'a', [EntryKind.Put]));
     const rules: CompactionRules = { bottommost: true, reconcile: concat, now: 0 };
-    const counters: CompactionCounters = { keysIn: 0, keysOut: 0, dropped: 0, rewritten: 0 };
+    const counters = noCounters();
     const err = await client
       .compact(at('out.sst'), [at('a.sst')], rules, counters, {
         rulesModule: { path: at('missing-rules.js') },
