@@ -10,6 +10,7 @@
  * peak RSS (sampled every 50 ms) and bytes on disk after close.
  *
  * Usage: node libs/storage-engine/bench/run.mjs [--count N] [--batch B] [--rounds R] [--dir D]
+ *        [--ringkv-options JSON]   (extra RingKV options, e.g. '{"maxImmutableMemtables":1}')
  * With --rounds R the engines run alternately R times each and every metric is the median.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { StorageEngine, WriteBatch } from '../src';
+import { StorageEngine, WriteBatch, type EngineOptions } from '../src';
 
 interface Args {
   count: number;
@@ -27,6 +28,8 @@ interface Args {
   seed: number;
   /** Alternating runs per engine; the report shows the median of each metric. */
   rounds: number;
+  /** Extra RingKV engine options as JSON (`--ringkv-options '{"tableWorker":"off"}'`), for experiments. */
+  ringkvOptions: string;
 }
 
 interface Phase {
@@ -54,7 +57,7 @@ const KEY_BYTES = 16;
 const VALUE_BYTES = 100;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { count: 1_000_000, batch: 100, seed: 1, rounds: 1 };
+  const args: Args = { count: 1_000_000, batch: 100, seed: 1, rounds: 1, ringkvOptions: '{}' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -64,9 +67,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--child') args.child = next() as Args['child'];
     else if (a === '--seed') args.seed = Number(next());
     else if (a === '--rounds') args.rounds = Number(next());
+    else if (a === '--ringkv-options') args.ringkvOptions = next();
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!(args.count > 0) || !(args.batch > 0) || !(args.rounds > 0)) throw new Error('--count, --batch and --rounds must be positive');
+  if (!(args.count > 0) || !(args.batch > 0) || !(args.rounds > 0))
+    throw new Error('--count, --batch and --rounds must be positive');
   return args;
 }
 
@@ -101,7 +106,8 @@ const valueAt = (values: Buffer, i: number) => {
 function phase(ops: number, startNs: bigint, latUs: Float64Array): Phase {
   const seconds = Number(process.hrtime.bigint() - startNs) / 1e9;
   const sorted = Float64Array.from(latUs).sort();
-  const pct = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0);
+  const pct = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : 0;
   return { ops, seconds, opsPerSec: ops / seconds, p50us: pct(0.5), p99us: pct(0.99) };
 }
 
@@ -121,8 +127,13 @@ interface KvAdapter {
   close(): Promise<void>;
 }
 
-async function openRingKV(dir: string): Promise<KvAdapter> {
-  const engine = await StorageEngine.open(dir, { memtableBytes: MEMTABLE_BYTES, blockCacheBytes: CACHE_BYTES, syncMode: 'batch' });
+async function openRingKV(dir: string, extra: string): Promise<KvAdapter> {
+  const engine = await StorageEngine.open(dir, {
+    memtableBytes: MEMTABLE_BYTES,
+    blockCacheBytes: CACHE_BYTES,
+    syncMode: 'batch',
+    ...(JSON.parse(extra) as Partial<EngineOptions>),
+  });
   return {
     async putBatch(pairs) {
       const b = new WriteBatch();
@@ -171,14 +182,15 @@ async function runChild(args: Args): Promise<Result> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   try {
     const { keys, values, order } = workload(args.count, args.seed);
-    const kv = args.child === 'leveldb' ? await openLevelDB(dir) : await openRingKV(dir);
+    const kv = args.child === 'leveldb' ? await openLevelDB(dir) : await openRingKV(dir, args.ringkvOptions);
 
     const batches = Math.ceil(args.count / args.batch);
     const putLat = new Float64Array(batches);
     let t0 = process.hrtime.bigint();
     for (let b = 0; b < batches; b++) {
       const pairs: [Buffer, Buffer][] = [];
-      for (let i = b * args.batch; i < Math.min(args.count, (b + 1) * args.batch); i++) pairs.push([keyAt(keys, i), valueAt(values, i)]);
+      for (let i = b * args.batch; i < Math.min(args.count, (b + 1) * args.batch); i++)
+        pairs.push([keyAt(keys, i), valueAt(values, i)]);
       const s = process.hrtime.bigint();
       await kv.putBatch(pairs);
       putLat[b] = Number(process.hrtime.bigint() - s) / 1000;
@@ -200,7 +212,11 @@ async function runChild(args: Args): Promise<Result> {
     let scanned = 0;
     t0 = process.hrtime.bigint();
     for await (const _ of kv.scan()) scanned++;
-    const scan = phase(scanned, t0, new Float64Array([(Number(process.hrtime.bigint() - t0) / 1000) / Math.max(1, scanned)]));
+    const scan = phase(
+      scanned,
+      t0,
+      new Float64Array([Number(process.hrtime.bigint() - t0) / 1000 / Math.max(1, scanned)]),
+    );
     await kv.close();
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     return {
@@ -258,7 +274,11 @@ function report(args: Args, r: Result, l: Result): string {
   add('peak RSS (MiB)', r.peakRssMiB, l.peakRssMiB, 1, false);
   add('bytes on disk (MiB)', r.diskMiB, l.diskMiB, 1, false);
   const header = ['metric', 'RingKV', 'LevelDB', 'RingKV vs LevelDB (>1 = RingKV better)'];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((x) => `| ${x.join(' | ')} |`)];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((x) => `| ${x.join(' | ')} |`),
+  ];
   return [
     `count=${args.count} batch=${args.batch} rounds=${args.rounds} (median per metric) key=${KEY_BYTES}B value=${VALUE_BYTES}B memtable/writeBuffer=${MEMTABLE_BYTES >> 20}MiB cache=${CACHE_BYTES >> 20}MiB`,
     `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${process.arch}`,
@@ -273,7 +293,16 @@ async function main(): Promise<void> {
     process.stdout.write(`RESULT ${JSON.stringify(await runChild(args))}\n`);
     return;
   }
-  const passThrough = ['--count', String(args.count), '--batch', String(args.batch), '--seed', String(args.seed)];
+  const passThrough = [
+    '--count',
+    String(args.count),
+    '--batch',
+    String(args.batch),
+    '--seed',
+    String(args.seed),
+    '--ringkv-options',
+    args.ringkvOptions,
+  ];
   if (args.dir) passThrough.push('--dir', args.dir);
   const results: Record<'ringkv' | 'leveldb', Result[]> = { ringkv: [], leveldb: [] };
   // Alternate the engines so background load on a shared machine hits both alike.
@@ -286,7 +315,8 @@ async function main(): Promise<void> {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const line = out.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-      if (out.status !== 0 || !line) throw new Error(`${child} run failed (status ${out.status}): ${out.stdout}`);
+      if (out.status !== 0 || !line)
+        throw new Error(`${child} run failed (status ${out.status}): ${out.stdout}`);
       results[child].push(JSON.parse(line.slice('RESULT '.length)) as Result);
     }
   }
