@@ -13,7 +13,10 @@ import { RateDecision, RateKind, RateLimitService } from '../src/rate-limit/rate
 import { freePort, TEST_REDIS_URL } from './gateway-app';
 
 const prefix = `ringkv_test_${process.pid}_${randomBytes(3).toString('hex')}:`;
-const config = { redis: { keyPrefix: prefix, url: TEST_REDIS_URL } } as GatewayConfig;
+const config = {
+  redis: { keyPrefix: prefix, url: TEST_REDIS_URL },
+  rateLimit: { leaseMax: 100 },
+} as GatewayConfig;
 const logger = createLogger({ serviceName: 'test', level: 'silent' });
 const clients: Redis[] = [];
 
@@ -34,15 +37,26 @@ function observed(redis: Redis): string[] {
   return commands;
 }
 
-function gateway(redis = createRedis(TEST_REDIS_URL), log = logger): Gateway {
+function gateway(
+  redis = createRedis(TEST_REDIS_URL),
+  log = logger,
+  leaseMax = config.rateLimit.leaseMax,
+): Gateway {
   const commands = observed(redis);
-  return { limits: new RateLimitService(config, redis, log), commands };
+  return { limits: new RateLimitService({ ...config, rateLimit: { leaseMax } }, redis, log), commands };
 }
 
 /** A fresh tenant id, so tests never share a window counter. */
 const tenant = () => `t${randomBytes(4).toString('hex')}`;
 
-function consume(g: Gateway, tenantId: string, limit: number, cost: number, now: number, kind: RateKind = 'write'): Promise<RateDecision> {
+function consume(
+  g: Gateway,
+  tenantId: string,
+  limit: number,
+  cost: number,
+  now: number,
+  kind: RateKind = 'write',
+): Promise<RateDecision> {
   return Promise.resolve(g.limits.consume(tenantId, kind, limit, cost, now));
 }
 
@@ -63,7 +77,9 @@ describe('leased rate limits across two gateways', () => {
     for (let i = 0; i < 8; i++) sequential.push((await consume(i % 2 ? b : a, id, 5, 1, now)).allowed);
     expect(sequential).toEqual([true, true, true, true, true, false, false, false]);
 
-    const concurrent = await Promise.all(Array.from({ length: 20 }, (_, i) => consume(i % 2 ? b : a, id, 5, 1, now + 1_000)));
+    const concurrent = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => consume(i % 2 ? b : a, id, 5, 1, now + 1_000)),
+    );
     expect(concurrent.filter((d) => d.allowed)).toHaveLength(5);
     expect(concurrent.every((d) => d.enforced)).toBe(true);
   });
@@ -73,7 +89,9 @@ describe('leased rate limits across two gateways', () => {
     const id = tenant();
     const now = Date.now();
     const requests = 3_000;
-    const decisions = await Promise.all(Array.from({ length: requests }, (_, i) => consume(i % 2 ? b : a, id, 1_000, 1, now)));
+    const decisions = await Promise.all(
+      Array.from({ length: requests }, (_, i) => consume(i % 2 ? b : a, id, 1_000, 1, now)),
+    );
     const admitted = decisions.filter((d) => d.allowed).length;
     // Both gateways keep receiving requests after the window fills, so each spends all it leased.
     expect(admitted).toBe(1_000);
@@ -82,6 +100,23 @@ describe('leased rate limits across two gateways', () => {
     // full or load the script after a cache miss.
     expect(calls).toBeLessThanOrEqual(1_000 / leaseChunk(1_000) + 6);
     expect(calls).toBeLessThan(requests / 20);
+  });
+
+  it('strands leased tokens at a window end by default, and none with RINGKV_RATE_LIMIT_LEASE_MAX=1', async () => {
+    const now = Date.now();
+    const admittedByB = async (leaseMax: number) => {
+      const [a, b] = [gateway(undefined, logger, leaseMax), gateway(undefined, logger, leaseMax)];
+      const id = tenant();
+      // a serves one request, leasing a chunk; then only b gets traffic for the rest of the window.
+      expect((await consume(a, id, 1_000, 1, now)).allowed).toBe(true);
+      const decisions = await Promise.all(Array.from({ length: 1_100 }, () => consume(b, id, 1_000, 1, now)));
+      return { admitted: decisions.filter((d) => d.allowed).length, calls: b.commands.length };
+    };
+    const leased = await admittedByB(100);
+    expect(leased.admitted).toBe(1_000 - leaseChunk(1_000)); // a's unspent lease is lost to the window
+    const exact = await admittedByB(1);
+    expect(exact.admitted).toBe(999);
+    expect(exact.calls).toBeGreaterThanOrEqual(999); // every admitted request was counted in Redis
   });
 
   it('shares one Redis call among concurrent requests that need a lease', async () => {
@@ -123,8 +158,17 @@ describe('leased rate limits across two gateways', () => {
   it('fails open while Redis is unreachable, logging once', async () => {
     const port = await freePort(); // nothing listens there
     const lines: string[] = [];
-    const log = createLogger({ serviceName: 'test', level: 'warn' }, { write: (line: string) => void lines.push(line) });
-    const down = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => 1_000 });
+    const log = createLogger(
+      { serviceName: 'test', level: 'warn' },
+      { write: (line: string) => void lines.push(line) },
+    );
+    const down = new Redis({
+      host: '127.0.0.1',
+      port,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => 1_000,
+    });
     down.on('error', () => undefined);
     const g = gateway(down, log);
     const id = tenant();

@@ -13,7 +13,7 @@ import { RateLimitService } from '../src/rate-limit/rate-limit.service';
 import { TEST_REDIS_URL } from './gateway-app';
 
 const prefix = `gwtest_${process.pid}_${randomBytes(3).toString('hex')}:`;
-const config = { redis: { keyPrefix: prefix, url: TEST_REDIS_URL } } as GatewayConfig;
+const config = { redis: { keyPrefix: prefix, url: TEST_REDIS_URL }, rateLimit: { leaseMax: 100 } } as GatewayConfig;
 const logger = createLogger({ serviceName: 'test', level: 'silent' });
 let redis: Redis;
 let down: Redis;

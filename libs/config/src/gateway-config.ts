@@ -33,6 +33,16 @@ export const gatewayConfigSchema = {
     schema: positiveInt(),
     default: 1_048_576,
   }),
+  rateLimit: {
+    leaseMax: setting({
+      env: 'RINGKV_RATE_LIMIT_LEASE_MAX',
+      description:
+        'Most rate-limit tokens a gateway leases from Redis per call (it leases 2% of the limit, up to this). ' +
+        'Higher: fewer Redis calls; a window can end up to (this - 1) per gateway short of the limit. 1: exact, one Redis call per request.',
+      schema: positiveInt(),
+      default: 100,
+    }),
+  },
   request: requestSettings(),
   database: postgresSettings(),
   redis: redisSettings(),

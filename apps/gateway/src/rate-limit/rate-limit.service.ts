@@ -30,7 +30,7 @@ import type Redis from 'ioredis';
 import { gatewayMetrics } from '../gateway.metrics';
 import { GATEWAY_CONFIG, REDIS } from '../gateway.tokens';
 import { RedisScript } from '../infra/redis-script';
-import { LeaseDecision, LeaseRequest, RateLeaseBook } from './rate-lease-book';
+import { DEFAULT_RATE_LEASE_OPTIONS, LeaseDecision, LeaseRequest, RateLeaseBook } from './rate-lease-book';
 
 export type RateKind = 'read' | 'write';
 
@@ -74,7 +74,7 @@ interface Call {
 
 @Injectable()
 export class RateLimitService {
-  private readonly book = new RateLeaseBook();
+  private readonly book: RateLeaseBook;
   /** Lease requests in flight, by slot and window; each removes itself when it settles. */
   private readonly inFlight = new Map<string, Promise<LeaseDecision>>();
   private lastOutageLog = 0;
@@ -83,10 +83,18 @@ export class RateLimitService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.book = new RateLeaseBook({ ...DEFAULT_RATE_LEASE_OPTIONS, maxChunk: config.rateLimit.leaseMax });
+  }
 
   /** Counts `cost` requests of `kind` against the tenant's limit per second. */
-  consume(tenantId: string, kind: RateKind, limit: number, cost = 1, now = Date.now()): RateDecision | Promise<RateDecision> {
+  consume(
+    tenantId: string,
+    kind: RateKind,
+    limit: number,
+    cost = 1,
+    now = Date.now(),
+  ): RateDecision | Promise<RateDecision> {
     const window = Math.floor(now / WINDOW_MS);
     const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
     const slot = `${tenantId}:${kind}`;
@@ -100,7 +108,8 @@ export class RateLimitService {
     let step = first;
     for (;;) {
       try {
-        if (step.action === 'lease') return decided(await this.lease(call, step, flightKey), call.limit, call.resetSeconds);
+        if (step.action === 'lease')
+          return decided(await this.lease(call, step, flightKey), call.limit, call.resetSeconds);
         const pending = this.inFlight.get(flightKey);
         // A slot waits only while its call is in the map; should they ever disagree, clear
         // the flag rather than wait for nothing.
@@ -110,7 +119,8 @@ export class RateLimitService {
         return this.failOpen(call, error);
       }
       const next = this.book.take(call.slot, call.window, call.limit, call.cost);
-      if (next.action === 'admit' || next.action === 'refuse') return decided(next, call.limit, call.resetSeconds);
+      if (next.action === 'admit' || next.action === 'refuse')
+        return decided(next, call.limit, call.resetSeconds);
       step = next;
     }
   }
@@ -122,7 +132,14 @@ export class RateLimitService {
       (reply) => {
         this.inFlight.delete(flightKey);
         const [granted, counted] = reply as [number, number];
-        return this.book.settle(call.slot, call.window, call.limit, request, Number(granted), Number(counted));
+        return this.book.settle(
+          call.slot,
+          call.window,
+          call.limit,
+          request,
+          Number(granted),
+          Number(counted),
+        );
       },
       (error: unknown) => {
         this.inFlight.delete(flightKey);
@@ -138,12 +155,27 @@ export class RateLimitService {
     gatewayMetrics.redisFallback('rate-limit');
     if (call.now - this.lastOutageLog > LOG_EVERY_MS) {
       this.lastOutageLog = call.now;
-      this.logger.warn({ err: (error as Error).message }, 'rate limiter unavailable (Redis); allowing requests');
+      this.logger.warn(
+        { err: (error as Error).message },
+        'rate limiter unavailable (Redis); allowing requests',
+      );
     }
-    return { allowed: true, limit: call.limit, remaining: call.limit, resetSeconds: call.resetSeconds, enforced: false };
+    return {
+      allowed: true,
+      limit: call.limit,
+      remaining: call.limit,
+      resetSeconds: call.resetSeconds,
+      enforced: false,
+    };
   }
 }
 
 function decided(decision: LeaseDecision, limit: number, resetSeconds: number): RateDecision {
-  return { allowed: decision.action === 'admit', limit, remaining: decision.remaining, resetSeconds, enforced: true };
+  return {
+    allowed: decision.action === 'admit',
+    limit,
+    remaining: decision.remaining,
+    resetSeconds,
+    enforced: true,
+  };
 }
