@@ -34,6 +34,14 @@ describe('loadRulesModule', () => {
         /bad-filter\.js: compactionFilter must be a function/,
       ],
     ];
+    for (const config of [new Map([['gcGraceMs', 1]]), { n: 1n }, { at: new Date() }, { x: Number.NaN }]) {
+      expect(() => loadRulesModule({ path: CONCAT_RULES_PATH, config })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          message: expect.stringContaining('config must be JSON data'),
+        }),
+      );
+    }
     for (const [file, message] of cases) {
       expect(() => loadRulesModule({ path: file })).toThrow(
         expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) }),

@@ -5,8 +5,9 @@
  *
  * Contract: the module (a CommonJS file: `.js`, or `.ts` when the engine runs from its sources)
  * exports `createEngineRules(config)`, which returns `{ reconcile?, compactionFilter? }`. Each
- * thread loads it once per (path, config). `config` must survive structured cloning (plain
- * data). The functions must be pure, so either thread gives the same answer.
+ * thread loads it once per (path, config). `config` is JSON data (objects, arrays, strings,
+ * finite numbers, booleans, null), so it crosses to the worker unchanged and names its cache
+ * entry exactly. The functions must be pure, so either thread gives the same answer.
  */
 import { EngineError } from './errors';
 import type { CompactionFilterFn, ReconcileFn } from './options';
@@ -14,7 +15,7 @@ import type { CompactionFilterFn, ReconcileFn } from './options';
 export interface RulesModule {
   /** Absolute path of the module (its own `__filename` is the usual choice). */
   path: string;
-  /** Passed to `createEngineRules`; plain data. */
+  /** Passed to `createEngineRules`; JSON data only. */
   config?: unknown;
 }
 
@@ -25,7 +26,22 @@ export interface EngineRules {
 
 const loaded = new Map<string, EngineRules>();
 
+function isJsonData(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isJsonData);
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.values(v).every(isJsonData);
+  return false;
+}
+
 export function loadRulesModule(spec: RulesModule): EngineRules {
+  if (spec.config !== undefined && !isJsonData(spec.config)) {
+    throw new EngineError(
+      'INVALID_ARGUMENT',
+      `rules module ${spec.path}: config must be JSON data (no Map, Set, BigInt, class instances)`,
+    );
+  }
   const cacheKey = `${spec.path}\0${JSON.stringify(spec.config ?? null)}`;
   const cached = loaded.get(cacheKey);
   if (cached) return cached;

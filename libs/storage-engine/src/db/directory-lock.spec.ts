@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EngineError } from '../errors';
@@ -164,10 +164,41 @@ describe('directory lock', () => {
     beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'ringkv-lock-'))));
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('is per directory, not per file-system object', async () => {
+    it('is per directory, not per file-system object or path spelling', async () => {
       const lock = await acquireDirectoryLock(new NodeFileSystem(), dir);
       await expect(acquireDirectoryLock(new NodeFileSystem(), dir)).rejects.toMatchObject({ code: 'LOCKED' });
+      const link = `${dir}-link`;
+      symlinkSync(dir, link);
+      try {
+        await expect(acquireDirectoryLock(new NodeFileSystem(), link)).rejects.toMatchObject({
+          code: 'LOCKED',
+        });
+        await expect(
+          acquireDirectoryLock(new NodeFileSystem(), path.join(dir, '..', path.basename(dir))),
+        ).rejects.toMatchObject({
+          code: 'LOCKED',
+        });
+      } finally {
+        rmSync(link);
+      }
       await lock.release();
+    });
+
+    it('never shows a lock file without its holder line, and leaves no temporary file', async () => {
+      const fs = new NodeFileSystem();
+      const lockPath = path.join(dir, 'LOCK');
+      const contenders = Array.from({ length: 8 }, (_, i) =>
+        fs.createExclusive(lockPath, Buffer.from(encodeLockHolder({ pid: 1000 + i }))),
+      );
+      const results = await Promise.allSettled(contenders);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(
+        results
+          .filter((r) => r.status === 'rejected')
+          .every((r) => (r.reason as NodeJS.ErrnoException).code === 'EEXIST'),
+      ).toBe(true);
+      expect(decodeLockHolder(readFileSync(lockPath, 'utf8'))).toBeDefined();
+      expect(readdirSync(dir)).toEqual(['LOCK']);
     });
 
     it('refuses while another live process holds it, and takes over once it was killed', async () => {

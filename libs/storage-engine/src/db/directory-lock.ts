@@ -20,7 +20,7 @@
  *   could still both get in; and a lock file on a directory shared between machines cannot be
  *   checked for liveness.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { EngineError, toEngineError } from '../errors';
 import { LOCK_FILE, LOCK_TAKEOVER_FILE } from '../file-names';
@@ -28,6 +28,20 @@ import type { FileSystem } from '../fs/file-system';
 
 export interface DirectoryLock {
   release(): Promise<void>;
+}
+
+/**
+ * The directory's identity in this process: on the real disk its canonical path, so a symlink
+ * or a `..` detour to a directory already open is recognised (the LOCK file inside names this
+ * very process, which would otherwise look stale).
+ */
+function directoryKey(fs: FileSystem, dir: string): string {
+  if (fs.localDisk !== true) return nodePath.resolve(dir);
+  try {
+    return realpathSync(dir);
+  } catch {
+    return nodePath.resolve(dir);
+  }
 }
 
 /** Directories held in this process: by path for the real disk, per instance otherwise. */
@@ -177,7 +191,7 @@ export async function acquireDirectoryLock(
   dir: string,
   identity: LockIdentity = thisProcess(),
 ): Promise<DirectoryLock> {
-  const key = nodePath.resolve(dir);
+  const key = directoryKey(fs, dir);
   const held = heldSet(fs);
   if (held.has(key)) throw new EngineError('LOCKED', `${dir} is already open in this process`);
   held.add(key);

@@ -25,7 +25,7 @@ export interface FileSystem {
   openAppend(path: string): Promise<WritableFile>;
   /**
    * Creates `path` holding `data`, atomically failing with EEXIST when it already exists (the
-   * directory lock's primitive: O_CREAT | O_EXCL). Not synced.
+   * directory lock's primitive). Readers never see the file without its data. Not synced.
    */
   createExclusive(path: string, data: Uint8Array): Promise<void>;
   /** Opens an existing file for positional reads. */

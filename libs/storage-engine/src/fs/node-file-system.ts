@@ -6,6 +6,7 @@
  * is metadata the next boot needs. `syncDir` fsyncs the directory so creates, renames and
  * unlinks survive power loss; platforms that cannot open a directory for fsync skip it.
  */
+import { randomBytes } from 'node:crypto';
 import { promises as fsp, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSystem, ReadableFile, WritableFile } from './file-system';
@@ -122,7 +123,16 @@ export class NodeFileSystem implements FileSystem {
   }
 
   async createExclusive(path: string, data: Uint8Array): Promise<void> {
-    await fsp.writeFile(path, data, { flag: 'wx' });
+    // Written under a private name, then linked into place: link(2) fails with EEXIST when the
+    // name is taken, and the file appears with its content (open(O_EXCL) + write would show an
+    // empty file to a reader in between).
+    const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    await fsp.writeFile(temp, data, { flag: 'wx' });
+    try {
+      await fsp.link(temp, path);
+    } finally {
+      await fsp.unlink(temp).catch(() => undefined);
+    }
   }
 
   async openRead(path: string): Promise<ReadableFile> {

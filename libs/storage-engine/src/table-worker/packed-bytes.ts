@@ -65,7 +65,15 @@ export class PackWriter {
   }
 
   /** `entry` from byte ranges of larger buffers (a memtable's arena), without views. */
-  entryFrom(kind: number, keySrc: Buffer, keyStart: number, keyLength: number, valueSrc: Buffer, valueStart: number, valueLength: number): void {
+  entryFrom(
+    kind: number,
+    keySrc: Buffer,
+    keyStart: number,
+    keyLength: number,
+    valueSrc: Buffer,
+    valueStart: number,
+    valueLength: number,
+  ): void {
     this.reserve(9 + keyLength + valueLength);
     const b = this.bytes;
     b[this.at] = kind;
@@ -139,6 +147,7 @@ export class PackReader {
   }
 
   private need(n: number): void {
-    if (this.at + n > this.bytes.length) throw new Error(`packed message truncated at ${this.at} (+${n} of ${this.bytes.length})`);
+    if (this.at + n > this.bytes.length)
+      throw new Error(`packed message truncated at ${this.at} (+${n} of ${this.bytes.length})`);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { compactEntries, type CompactionCounters, type CompactionRules } from '../compaction/compaction-job';
@@ -152,6 +152,35 @@ describe('TableWorkerClient', () => {
     expect(counters).toEqual(inlineCounters);
     expect(counters.rewritten).toBeGreaterThan(0);
     expect(readFileSync(at('w.sst')).equals(readFileSync(at('i.sst')))).toBe(true);
+  });
+
+  it('keeps writing output while a host-resolved key is outstanding, instead of holding it all', async () => {
+    // A merge operand first and last, and ~12 MiB of plain puts between them.
+    const middle = entries(12_000, 'p', [EntryKind.Put], 1).map((e) => ({
+      ...e,
+      value: Buffer.alloc(1024, 7),
+    }));
+    const data: BuildEntry[] = [
+      { key: Buffer.alloc(8, 0), kind: EntryKind.Merge, value: Buffer.from('first') },
+      ...middle.map((e) => ({ ...e, key: Buffer.concat([Buffer.from([1]), e.key]) })),
+      { key: Buffer.from([2]), kind: EntryKind.Merge, value: Buffer.from('last') },
+    ];
+    await inline(at('in.sst'), data);
+    const outputSizeAtResolve: number[] = [];
+    const watching: ReconcileFn = (k, existing, incoming) => {
+      outputSizeAtResolve.push(existsSync(at('out.sst')) ? statSync(at('out.sst')).size : 0);
+      return concat(k, existing, incoming);
+    };
+    const props = await client.compact(
+      at('out.sst'),
+      [at('in.sst')],
+      { bottommost: true, reconcile: watching, now: 0 },
+      noCounters(),
+    );
+    expect(props?.entryCount).toBe(data.length);
+    expect(outputSizeAtResolve).toHaveLength(2);
+    // The last operand was resolved after most of the puts had reached the file.
+    expect(outputSizeAtResolve[1]).toBeGreaterThan(8 * 1024 * 1024);
   });
 
   it('fails a compaction whose rules module cannot be loaded, removing its output', async () => {

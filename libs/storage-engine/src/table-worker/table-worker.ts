@@ -87,10 +87,12 @@ function start(port: MessagePort): void {
             if (!job.failed) {
               job.writer ??= await SSTableWriter.create(fs, job.path, { bytesPerSync: TABLE_BYTES_PER_SYNC });
               const r = new PackReader(m);
-              while (!r.done) {
+              while (!r.done && !job.failed) {
                 const e = r.entry();
                 await job.writer.add(e.key, e.kind, e.value);
               }
+              // Aborted while the file was being created: failBuild found no writer to abort.
+              if (job.failed) await job.writer.abort().catch(() => undefined);
             }
           } catch (err) {
             await failBuild(m.job, job, err);
@@ -162,11 +164,16 @@ async function compact(
   const cache = new BlockCache(COMPACTION_CACHE_BYTES);
   const readers: SSTableReader[] = [];
   let writer: SSTableWriter | undefined;
-  /** Output held back while a batch of host-resolved keys is outstanding; numbers are slots. */
+  /**
+   * Output held back behind host-resolved keys that are not answered yet (numbers are their
+   * slots). What the worker decided itself counts toward the batch bounds too, so a rare merge
+   * operand early in a long compaction cannot hold the whole output in memory.
+   */
   const held: (BuildEntry | number)[] = [];
   const heldKeys: Buffer[] = [];
   const groups = new PackWriter(64 * 1024);
   let slots = 0;
+  let heldBytes = 0;
 
   const write = async (e: BuildEntry) => {
     writer ??= await SSTableWriter.create(fs, path, { bytesPerSync: TABLE_BYTES_PER_SYNC });
@@ -192,6 +199,7 @@ async function compact(
       held.length = 0;
       heldKeys.length = 0;
       slots = 0;
+      heldBytes = 0;
     }
   };
 
@@ -206,8 +214,13 @@ async function compact(
         if (!needsHost) {
           const out = compactGroup(rules, group.key, group.entries, counters);
           if (!out) continue;
-          if (slots === 0) await write(out);
-          else held.push(out);
+          if (slots === 0) {
+            await write(out);
+          } else {
+            held.push(out);
+            heldBytes += out.key.length + out.value.length;
+            if (held.length >= RESOLVE_BATCH_GROUPS * 4 || heldBytes >= RESOLVE_BATCH_BYTES) await drain();
+          }
           continue;
         }
         groups.u32(group.key.length);
