@@ -10,7 +10,8 @@
  * shortly after, in case a racing gateway wrote it back.
  *
  * PostgreSQL unreachable (and the key not in Redis): a key this gateway resolved before keeps
- * working from its in-process entry; unknown keys fail.
+ * working from its in-process entry, as long as no revocation message can have been missed
+ * since and for at most an hour (stale-entry.ts); unknown keys fail.
  *
  * Secrets are never logged or stored; caches are keyed by the hash.
  */
@@ -27,6 +28,7 @@ import { GATEWAY_CONFIG, REDIS } from '../gateway.tokens';
 import { MetadataEvents } from '../infra/metadata-events';
 import { hashApiKey } from './api-key-secret';
 import type { Principal } from './principal';
+import { usableWhileDown } from './stale-entry';
 
 /** In-process entries live briefly: eviction by message is the fast path, this the backstop. */
 const LOCAL_TTL_MS = 5_000;
@@ -40,6 +42,7 @@ const LAST_USED_FLUSH_MS = 10_000;
 interface CachedKey {
   principal: Principal | undefined;
   until: number;
+  loadedAt: number;
 }
 
 interface RedisEntry {
@@ -48,7 +51,9 @@ interface RedisEntry {
 }
 
 export function toPrincipal(key: { id: string; tenantId: string | null }): Principal {
-  return key.tenantId === null ? { kind: 'admin', keyId: key.id } : { kind: 'tenant', tenantId: key.tenantId, keyId: key.id };
+  return key.tenantId === null
+    ? { kind: 'admin', keyId: key.id }
+    : { kind: 'tenant', tenantId: key.tenantId, keyId: key.id };
 }
 
 @Injectable()
@@ -87,10 +92,12 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
 
   /** The caller behind a secret; UNAUTHORIZED when it is unknown or revoked. */
   async authenticate(secret: string | undefined): Promise<Principal> {
-    if (secret === undefined) throw new GatewayError('UNAUTHORIZED', 'missing or malformed Authorization: Bearer <api_key> header');
+    if (secret === undefined)
+      throw new GatewayError('UNAUTHORIZED', 'missing or malformed Authorization: Bearer <api_key> header');
     const hash = hashApiKey(secret);
     // Hashes compared in constant time: as good as comparing the secrets, one hash per request.
-    if (this.adminKeyHash !== undefined && timingSafeEqual(hash, this.adminKeyHash)) return { kind: 'admin', keyId: undefined };
+    if (this.adminKeyHash !== undefined && timingSafeEqual(hash, this.adminKeyHash))
+      return { kind: 'admin', keyId: undefined };
     const principal = await this.lookup(hash.toString('hex'));
     if (!principal) throw new GatewayError('UNAUTHORIZED', 'unknown or revoked API key');
     if (principal.keyId !== undefined) this.used.add(principal.keyId);
@@ -118,9 +125,9 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
         })
         .catch((error: unknown) => {
           // Neither cache nor PostgreSQL could answer: a key this gateway already knew (and
-          // that no revocation message has evicted since) keeps working.
+          // that no revocation message has evicted since) keeps working, for a while.
           const stale = this.local.get(hash);
-          if (stale?.principal === undefined) throw error;
+          if (stale?.principal === undefined || !usableWhileDown(stale.loadedAt, this.events)) throw error;
           gatewayMetrics.staleLookup('api-key');
           return stale.principal;
         })
@@ -149,7 +156,12 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
       this.local.clear();
       this.hashById.clear();
     }
-    this.local.set(hash, { principal, until: Date.now() + (principal ? LOCAL_TTL_MS : NEGATIVE_TTL_MS) });
+    const now = Date.now();
+    this.local.set(hash, {
+      principal,
+      until: now + (principal ? LOCAL_TTL_MS : NEGATIVE_TTL_MS),
+      loadedAt: now,
+    });
     if (principal?.keyId !== undefined) this.hashById.set(principal.keyId, hash);
   }
 

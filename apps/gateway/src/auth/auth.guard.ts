@@ -42,14 +42,16 @@ export class AuthGuard implements CanActivate {
     }
     const principal = await this.keys.authenticate(bearerToken(request.headers.authorization));
     if (access === 'admin') {
-      if (principal.kind !== 'admin') throw new GatewayError('FORBIDDEN', 'this route needs an admin API key');
+      if (principal.kind !== 'admin')
+        throw new GatewayError('FORBIDDEN', 'this route needs an admin API key');
       setRequestContext(request, { principal });
       return true;
     }
     const tenant = await this.actingTenant(principal, request.headers['x-tenant-id']);
     setRequestContext(request, { principal, tenant });
     const rate = this.reflector.getAllAndOverride<RateLimitSpec | undefined>(RATE_LIMITED, targets);
-    if (rate) await this.applyRateLimit(tenant, rate, request, context.switchToHttp().getResponse<FastifyReply>());
+    if (rate)
+      await this.applyRateLimit(tenant, rate, request, context.switchToHttp().getResponse<FastifyReply>());
     return true;
   }
 
@@ -75,7 +77,12 @@ export class AuthGuard implements CanActivate {
     return tenant;
   }
 
-  private async applyRateLimit(tenant: Tenant, spec: RateLimitSpec, request: FastifyRequest, reply: FastifyReply) {
+  private async applyRateLimit(
+    tenant: Tenant,
+    spec: RateLimitSpec,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) {
     const limit = spec.kind === 'write' ? tenant.writeRateLimit : tenant.readRateLimit;
     const decision = await this.rateLimits.consume(tenant.id, spec.kind, limit, spec.cost(request));
     reply.header('x-ratelimit-limit', String(decision.limit));
@@ -83,9 +90,13 @@ export class AuthGuard implements CanActivate {
     reply.header('x-ratelimit-reset', String(decision.resetSeconds));
     if (!decision.allowed) {
       gatewayMetrics.rateLimited(spec.kind);
-      throw new GatewayError('RATE_LIMIT_EXCEEDED', `tenant ${tenant.id} exceeds ${limit} ${spec.kind}s per second`, {
-        'retry-after': String(decision.resetSeconds),
-      });
+      throw new GatewayError(
+        'RATE_LIMIT_EXCEEDED',
+        `tenant ${tenant.id} exceeds ${limit} ${spec.kind}s per second`,
+        {
+          'retry-after': String(decision.resetSeconds),
+        },
+      );
     }
   }
 }

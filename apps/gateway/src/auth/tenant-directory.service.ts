@@ -5,12 +5,14 @@
  * PostgreSQL round trip per request. Concurrent misses for one id share one query.
  *
  * PostgreSQL unreachable: a tenant seen before keeps being served from its last known row (the
- * data path does not depend on PostgreSQL), counted as a fallback; an unknown one fails.
+ * data path does not depend on PostgreSQL), counted as a fallback, within the bounds of
+ * stale-entry.ts; an unknown one fails.
  */
 import { Injectable } from '@nestjs/common';
 import { Tenant, TenantRepository } from '@ringkv/db';
 import { gatewayMetrics } from '../gateway.metrics';
 import { MetadataEvents } from '../infra/metadata-events';
+import { usableWhileDown } from './stale-entry';
 
 /** Bounds staleness if an invalidation message is lost. */
 const TENANT_CACHE_MS = 5_000;
@@ -18,13 +20,13 @@ const MAX_CACHED = 10_000;
 
 @Injectable()
 export class TenantDirectory {
-  private readonly cache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  private readonly cache = new Map<string, { tenant: Tenant | undefined; until: number; loadedAt: number }>();
   private readonly loading = new Map<string, Promise<Tenant | undefined>>();
   private generation = 0;
 
   constructor(
     private readonly tenants: TenantRepository,
-    events: MetadataEvents,
+    private readonly events: MetadataEvents,
   ) {
     events.onEvent((event) => {
       if (event.kind !== 'tenant') return;
@@ -47,13 +49,14 @@ export class TenantDirectory {
           // An invalidation that arrived during the query may describe a newer row: do not cache.
           if (generation === this.generation) {
             if (this.cache.size >= MAX_CACHED) this.cache.clear();
-            this.cache.set(id, { tenant, until: Date.now() + TENANT_CACHE_MS });
+            const now = Date.now();
+            this.cache.set(id, { tenant, until: now + TENANT_CACHE_MS, loadedAt: now });
           }
           return tenant;
         })
         .catch((error: unknown) => {
           const stale = this.cache.get(id);
-          if (stale === undefined) throw error;
+          if (stale === undefined || !usableWhileDown(stale.loadedAt, this.events)) throw error;
           gatewayMetrics.staleLookup('tenant');
           return stale.tenant;
         })

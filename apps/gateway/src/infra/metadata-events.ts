@@ -7,6 +7,10 @@
  *
  * Publishing is best effort (a down Redis must not fail an admin call that already committed
  * to PostgreSQL); the caches' short TTLs bound staleness when a message is lost.
+ *
+ * `invalidationsSeenSince()` tells since when this gateway cannot have missed a message: the
+ * time its subscriber last (re)connected, or undefined while it is disconnected. A cache entry
+ * loaded before that moment may have been revoked unnoticed, so it must not outlive its TTL.
  */
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { GatewayConfig } from '@ringkv/config';
@@ -34,6 +38,8 @@ export function parseMetadataEvent(message: string): MetadataEvent | undefined {
 @Injectable()
 export class MetadataEvents implements OnModuleInit, OnApplicationShutdown {
   private subscriber: Redis | undefined;
+  private subscribed: Promise<void> = Promise.resolve();
+  private seenSince: number | undefined;
   private readonly listeners: Listener[] = [];
   readonly channel: string;
 
@@ -52,10 +58,33 @@ export class MetadataEvents implements OnModuleInit, OnApplicationShutdown {
       const event = parseMetadataEvent(message);
       if (event) this.listeners.forEach((listener) => listener(event));
     });
-    // Resolves once subscribed; at boot Redis may be down, so do not block startup on it.
-    this.subscriber.subscribe(this.channel).catch((error: Error) => {
-      this.logger.warn({ err: error.message }, 'metadata channel subscription failed; caches rely on their TTLs');
+    // ioredis subscribes again on every reconnect, before 'ready'.
+    this.subscriber.on('ready', () => {
+      if (this.seenSince === undefined) this.seenSince = Date.now();
     });
+    this.subscriber.on('close', () => (this.seenSince = undefined));
+    // Resolves once subscribed; at boot Redis may be down, so do not block startup on it.
+    this.subscribed = this.subscriber.subscribe(this.channel).then(
+      () => {
+        this.seenSince ??= Date.now();
+      },
+      (error: Error) => {
+        this.logger.warn(
+          { err: error.message },
+          'metadata channel subscription failed; caches rely on their TTLs',
+        );
+      },
+    );
+  }
+
+  /** Settles once the first subscription attempt has (tests wait for it). */
+  whenSubscribed(): Promise<void> {
+    return this.subscribed;
+  }
+
+  /** Since when no invalidation can have been missed; undefined while the subscriber is down. */
+  invalidationsSeenSince(): number | undefined {
+    return this.seenSince;
   }
 
   onApplicationShutdown(): void {
