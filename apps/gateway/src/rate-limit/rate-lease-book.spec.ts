@@ -16,9 +16,16 @@ class SharedWindow {
 }
 
 /** One gateway's request decided end to end, its lease (if any) answered at once. */
-function request(book: RateLeaseBook, shared: SharedWindow, cost = 1, window = 7, slot = 't:write'): { allowed: boolean; remaining: number } {
+function request(
+  book: RateLeaseBook,
+  shared: SharedWindow,
+  cost = 1,
+  window = 7,
+  slot = 't:write',
+): { allowed: boolean; remaining: number } {
   const step = book.take(slot, window, shared.limit, cost);
-  if (step.action === 'admit' || step.action === 'refuse') return { allowed: step.action === 'admit', remaining: step.remaining };
+  if (step.action === 'admit' || step.action === 'refuse')
+    return { allowed: step.action === 'admit', remaining: step.remaining };
   if (step.action === 'wait') throw new Error('unexpected wait');
   const [granted, counted] = shared.grant(step);
   const decision = book.settle(slot, window, shared.limit, step, granted, counted);
@@ -48,7 +55,9 @@ describe('RateLeaseBook', () => {
   it('asks for a lease first, then admits from it without asking', () => {
     const book = new RateLeaseBook();
     expect(book.take('t:write', 7, 1_000, 1)).toEqual({ action: 'lease', need: 1, want: 20, reserved: 0 });
-    expect(book.settle('t:write', 7, 1_000, { action: 'lease', need: 1, want: 20, reserved: 0 }, 20, 20)).toEqual({
+    expect(
+      book.settle('t:write', 7, 1_000, { action: 'lease', need: 1, want: 20, reserved: 0 }, 20, 20),
+    ).toEqual({
       action: 'admit',
       remaining: 999,
     });
@@ -140,7 +149,10 @@ describe('RateLeaseBook', () => {
     // A single request meanwhile finds no lease to spend (the batch's) and waits.
     expect(book.take('t:write', 7, 1_000, 1)).toEqual({ action: 'wait' });
     const [granted, counted] = shared.grant(batch as LeaseRequest);
-    expect(book.settle('t:write', 7, 1_000, batch as LeaseRequest, granted, counted)).toEqual({ action: 'admit', remaining: 1_000 - 40 + 14 });
+    expect(book.settle('t:write', 7, 1_000, batch as LeaseRequest, granted, counted)).toEqual({
+      action: 'admit',
+      remaining: 1_000 - 40 + 14,
+    });
   });
 
   it('leaves the decision to Redis when the local view is optimistic', () => {
@@ -151,7 +163,10 @@ describe('RateLeaseBook', () => {
     const step = book.take('t:write', 7, 30, 3);
     expect(step).toEqual({ action: 'lease', need: 3, want: 3, reserved: 0 });
     const [granted, counted] = shared.grant(step as LeaseRequest);
-    expect(book.settle('t:write', 7, 30, step as LeaseRequest, granted, counted)).toEqual({ action: 'refuse', remaining: 2 });
+    expect(book.settle('t:write', 7, 30, step as LeaseRequest, granted, counted)).toEqual({
+      action: 'refuse',
+      remaining: 2,
+    });
     expect(shared.counted).toBe(28);
   });
 
@@ -163,7 +178,10 @@ describe('RateLeaseBook', () => {
     const batch = book.take('t:write', 7, 100, 3);
     expect(batch).toEqual({ action: 'lease', need: 2, want: 2, reserved: 1 });
     const [granted, counted] = shared.grant(batch as LeaseRequest);
-    expect(book.settle('t:write', 7, 100, batch as LeaseRequest, granted, counted)).toEqual({ action: 'refuse', remaining: 2 });
+    expect(book.settle('t:write', 7, 100, batch as LeaseRequest, granted, counted)).toEqual({
+      action: 'refuse',
+      remaining: 2,
+    });
     expect(book.take('t:write', 7, 100, 1)).toEqual({ action: 'admit', remaining: 1 });
   });
 
@@ -201,5 +219,14 @@ describe('RateLeaseBook', () => {
     expect(book.size).toBe(2); // windows 8 and 9
     book.take('t0:read', 20, 1_000, 1);
     expect(book.size).toBe(1);
+  });
+
+  it('stays bounded when the clock steps back', () => {
+    const book = new RateLeaseBook();
+    book.take('t:read', 100, 1_000, 1);
+    for (let window = 50; window < 60; window++) book.take('t:read', window, 1_000, 1);
+    expect(book.size).toBe(2); // windows 100 and 59
+    // Back at the present: window 100's lease in flight is still known.
+    expect(book.take('t:read', 100, 1_000, 1)).toMatchObject({ action: 'wait' });
   });
 });

@@ -26,8 +26,9 @@
  * above it. Small limits use chunk 1 and stay exact.
  *
  * State lives for the newest window seen and the one before it (a request can still be
- * settling at a boundary); older windows are dropped when a newer one appears, so memory is
- * bounded by the slots active in the last two windows.
+ * settling at a boundary), plus at most one older window (a clock that stepped back); older
+ * windows are dropped when a newer one appears, so memory is bounded by the slots active in
+ * three windows.
  */
 
 export interface RateLeaseOptions {
@@ -93,7 +94,14 @@ export class RateLeaseBook {
    * which now stands at `counted`. Admits the asking request if the grant covers it (Redis
    * grants at least `need` or nothing).
    */
-  settle(slot: string, window: number, limit: number, request: LeaseRequest, granted: number, counted: number): LeaseDecision {
+  settle(
+    slot: string,
+    window: number,
+    limit: number,
+    request: LeaseRequest,
+    granted: number,
+    counted: number,
+  ): LeaseDecision {
     const state = this.state(slot, window, limit);
     state.leasing = false;
     state.seen = true;
@@ -123,6 +131,10 @@ export class RateLeaseBook {
     if (window > this.newest) this.advance(window);
     let slots = this.windows.get(window);
     if (!slots) {
+      // An older window (the clock stepped back, or a very late answer) is kept alone beside
+      // the newest two, so memory stays bounded however the clock moves.
+      if (window < this.newest - 1)
+        for (const held of this.windows.keys()) if (held < this.newest - 1) this.windows.delete(held);
       slots = new Map();
       this.windows.set(window, slots);
     }

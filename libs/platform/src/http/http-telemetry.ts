@@ -46,7 +46,10 @@ export function instrumentHttp(fastify: FastifyInstance): void {
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
-    const span = (request as unknown as Instrumented)[serverSpan];
+    const state = request as unknown as Instrumented;
+    const span = state[serverSpan];
+    // Ended here, once: a response that still follows finds no span to end again.
+    state[serverSpan] = undefined;
     span?.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted the request' });
     span?.end();
     done();
