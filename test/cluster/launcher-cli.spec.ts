@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appEntry, dropDatabase, findWorkspaceRoot } from '@ringkv/launcher';
@@ -46,7 +47,7 @@ function launch(portBase: number): Launched {
         RINGKV_REDIS_PREFIX: `${uniqueName('ringkv_test')}:`,
         RINGKV_ADMIN_KEY: '',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'], // the launcher stops its cluster if this worker dies
     },
   );
   child.stdout!.on('data', (d) => (output += String(d)));
@@ -62,30 +63,48 @@ async function waitFor(predicate: () => boolean, timeoutMs: number, what: string
   }
 }
 
+/**
+ * Whether something accepts TCP connections on a loopback port. A TCP probe, not HTTP: the list
+ * includes RESP and gRPC (HTTP/2-only) ports, which never answer an HTTP/1.1 request.
+ */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(1_000);
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(true)); // a listener too busy to accept is still there
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The ports still listening after `timeoutMs` (probed at least once, also with 0). */
 async function portsClosed(ports: number[], timeoutMs: number): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
   let open = ports;
-  while (Date.now() < deadline) {
-    const results = await Promise.all(
-      open.map((port) =>
-        fetch(`http://127.0.0.1:${port}/health/live`, { signal: AbortSignal.timeout(1_000) }).then(
-          () => port,
-          () => undefined,
-        ),
-      ),
-    );
+  for (;;) {
+    const results = await Promise.all(open.map(async (port) => ((await listening(port)) ? port : undefined)));
     open = results.filter((p): p is number => p !== undefined);
-    if (open.length === 0) return [];
+    if (open.length === 0 || Date.now() >= deadline) return open;
     await new Promise((r) => setTimeout(r, 250));
   }
-  return open;
 }
 
 describe('launcher CLI', () => {
   const launched: Launched[] = [];
   afterAll(async () => {
     for (const l of launched) {
-      if (l.child.exitCode === null && l.child.signalCode === null) l.child.kill('SIGKILL');
+      // Still running only if its test failed: Ctrl-C stops the cluster (SIGKILL if it hangs).
+      if (l.child.exitCode === null && l.child.signalCode === null) {
+        const exited = once(l.child, 'exit');
+        l.child.kill('SIGINT');
+        const timer = setTimeout(() => l.child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }
       rmSync(l.dataDir, { recursive: true, force: true });
       await dropDatabase(l.databaseUrl).catch(() => undefined);
     }

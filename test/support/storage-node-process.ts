@@ -3,7 +3,8 @@
  * (`dist/storage-node/apps/storage-node/src/main.js`) with its own data directory and ports,
  * waits for `/health/ready`, and stops it with SIGTERM or SIGKILL. Every process started through
  * `StorageNodeProcesses` is killed by `stopAll()`, which tests call in `afterEach`/`afterAll`
- * so that nothing outlives a failing test.
+ * so that nothing outlives a failing test. Like the launcher's children, nodes get an IPC
+ * channel and RINGKV_EXIT_WITH_PARENT=1, so they also shut down if the Jest worker dies.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -51,7 +52,9 @@ export class StorageNodeProcesses {
   /** Spawns a node; does not wait for readiness (see `ready`). */
   spawn(options: StorageNodeOptions): StorageNodeProcess {
     if (!existsSync(STORAGE_NODE_ENTRY)) {
-      throw new Error(`${STORAGE_NODE_ENTRY} is missing: run \`npx nx run-many -t build --projects=storage-node\` first`);
+      throw new Error(
+        `${STORAGE_NODE_ENTRY} is missing: run \`npx nx run-many -t build --projects=storage-node\` first`,
+      );
     }
     const child = spawn(process.execPath, ['--enable-source-maps', STORAGE_NODE_ENTRY], {
       cwd: workspace,
@@ -64,14 +67,21 @@ export class StorageNodeProcesses {
         RINGKV_SERVICE_NAME: options.nodeId,
         RINGKV_LOG_LEVEL: 'info',
         RINGKV_SHUTDOWN_TIMEOUT_MS: '10000',
+        RINGKV_EXIT_WITH_PARENT: '1',
         ...options.env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    // The IPC channel exists only so the node notices this process's death; nothing is sent on
+    // it, and an error on it (the node already gone) must not fail the test run.
+    child.on('error', () => undefined);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+    const exit = once(child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
     const address = `127.0.0.1:${options.grpcPort}`;
     const node: StorageNodeProcess = {
       options,
@@ -114,27 +124,45 @@ export class StorageNodeProcesses {
   }
 }
 
+/**
+ * Polls `/health/ready` until 200, the node exits, or the timeout passes. `/health/ready` does
+ * not say which process answered, so a 200 counts only while the spawned node is still running:
+ * otherwise it came from some other process on the port (the node exited, e.g. on EADDRINUSE).
+ */
 export async function waitReady(node: StorageNodeProcess, timeoutMs = 30_000): Promise<void> {
   const url = `http://127.0.0.1:${node.options.httpPort}/health/ready`;
   const deadline = Date.now() + timeoutMs;
+  const exited = () => node.child.exitCode !== null || node.child.signalCode !== null;
+  let otherAnswered = false;
   let last = '';
   while (Date.now() < deadline) {
-    if (node.child.exitCode !== null || node.child.signalCode !== null) {
-      throw new Error(`storage node ${node.options.nodeId} exited during startup:\n${node.output()}`);
+    if (exited()) {
+      const other = otherAnswered ? ` (another process answers on port ${node.options.httpPort})` : '';
+      throw new Error(`storage node ${node.options.nodeId} exited during startup${other}:\n${node.output()}`);
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return;
+      if (response.status === 200) {
+        if (!exited()) return;
+        otherAnswered = true;
+        continue; // reported at the top of the loop
+      }
       last = `${response.status} ${await response.text()}`;
     } catch (error) {
       last = (error as Error).message;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`storage node ${node.options.nodeId} not ready after ${timeoutMs} ms (${last}):\n${node.output()}`);
+  throw new Error(
+    `storage node ${node.options.nodeId} not ready after ${timeoutMs} ms (${last}):\n${node.output()}`,
+  );
 }
 
 /** Promisifies one unary call: `unary<GetResponse>((done) => node.client.get(request, done))`. */
-export function unary<Res>(invoke: (done: (error: ServiceError | null, response: Res) => void) => unknown): Promise<Res> {
-  return new Promise((resolve, reject) => invoke((error, response) => (error ? reject(error) : resolve(response))));
+export function unary<Res>(
+  invoke: (done: (error: ServiceError | null, response: Res) => void) => unknown,
+): Promise<Res> {
+  return new Promise((resolve, reject) =>
+    invoke((error, response) => (error ? reject(error) : resolve(response))),
+  );
 }

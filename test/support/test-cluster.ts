@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, findWorkspaceRoot, LocalCluster, startLocalCluster } from '@ringkv/launcher';
 
-export const TEST_POSTGRES = process.env['RINGKV_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES =
+  process.env['RINGKV_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS = process.env['RINGKV_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 
 export interface TestClusterOptions {
@@ -22,8 +23,18 @@ export interface TestClusterOptions {
   coordinators?: number;
   /** Start the gateway too (default true). */
   gateway?: boolean;
+  /** Added to every process's environment, over TEST_CLUSTER_ENV. */
   extraEnv?: Record<string, string>;
 }
+
+/**
+ * Defaults for every test cluster's processes. Two clusters can run at once on a 2-core CI
+ * runner, so the 2 s default request deadline (gateway and coordinators) is too tight there:
+ * 10 s. Tests that need another deadline set RINGKV_REQUEST_TIMEOUT_MS in `extraEnv`.
+ */
+export const TEST_CLUSTER_ENV: Readonly<Record<string, string>> = {
+  RINGKV_REQUEST_TIMEOUT_MS: '10000',
+};
 
 export interface TestCluster extends LocalCluster {
   adminKey: string;
@@ -67,7 +78,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       adminKey,
       logLevel: 'info',
       gateway: options.gateway,
-      extraEnv: options.extraEnv,
+      extraEnv: { ...TEST_CLUSTER_ENV, ...options.extraEnv },
     });
   } catch (error) {
     await cleanup();

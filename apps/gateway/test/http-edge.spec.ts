@@ -11,14 +11,26 @@ let tenantKey: string;
 beforeAll(async () => {
   gw = await startGatewayApp();
   const admin = { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' };
-  const created = await fetch(`${gw.url}/v1/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ tenant_id: 'edge', replication_factor: 1 }) });
+  const created = await fetch(`${gw.url}/v1/tenants`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ tenant_id: 'edge', replication_factor: 1 }),
+  });
   expect(created.status).toBe(201);
-  const key = await fetch(`${gw.url}/v1/tenants/edge/api-keys`, { method: 'POST', headers: admin, body: '{}' });
+  const key = await fetch(`${gw.url}/v1/tenants/edge/api-keys`, {
+    method: 'POST',
+    headers: admin,
+    body: '{}',
+  });
   tenantKey = ((await key.json()) as { api_key: string }).api_key;
 });
 afterAll(() => gw?.close());
 
-async function call(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}) {
+async function call(
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string | Buffer } = {},
+) {
   const response = await fetch(`${gw.url}${path}`, { method, headers: init.headers, body: init.body });
   const text = await response.text();
   let json: Record<string, unknown> | undefined;
@@ -59,13 +71,31 @@ describe('gateway HTTP edge', () => {
 
   it('needs a valid key: none or unknown → 401, tenant key on admin route → 403', async () => {
     expectEnvelope(await call('GET', '/v1/tenants'), 401, 'UNAUTHORIZED');
-    expectEnvelope(await call('GET', '/v1/tenants', { headers: { authorization: 'Bearer rkv_nope' } }), 401, 'UNAUTHORIZED');
-    expectEnvelope(await call('GET', '/v1/tenants', { headers: { authorization: 'Basic abc' } }), 401, 'UNAUTHORIZED');
-    expectEnvelope(await call('GET', '/v1/tenants', { headers: asTenant() }), 403, 'FORBIDDEN');
-    expectEnvelope(await call('GET', '/v1/key-value?key=a', { headers: { ...asTenant(), 'x-tenant-id': 'other' } }), 403, 'FORBIDDEN');
-    expectEnvelope(await call('GET', '/v1/key-value?key=a', { headers: { authorization: `Bearer ${gw.adminKey}` } }), 400, 'INVALID_REQUEST');
     expectEnvelope(
-      await call('GET', '/v1/key-value?key=a', { headers: { authorization: `Bearer ${gw.adminKey}`, 'x-tenant-id': 'ghost' } }),
+      await call('GET', '/v1/tenants', { headers: { authorization: 'Bearer rkv_nope' } }),
+      401,
+      'UNAUTHORIZED',
+    );
+    expectEnvelope(
+      await call('GET', '/v1/tenants', { headers: { authorization: 'Basic abc' } }),
+      401,
+      'UNAUTHORIZED',
+    );
+    expectEnvelope(await call('GET', '/v1/tenants', { headers: asTenant() }), 403, 'FORBIDDEN');
+    expectEnvelope(
+      await call('GET', '/v1/key-value?key=a', { headers: { ...asTenant(), 'x-tenant-id': 'other' } }),
+      403,
+      'FORBIDDEN',
+    );
+    expectEnvelope(
+      await call('GET', '/v1/key-value?key=a', { headers: { authorization: `Bearer ${gw.adminKey}` } }),
+      400,
+      'INVALID_REQUEST',
+    );
+    expectEnvelope(
+      await call('GET', '/v1/key-value?key=a', {
+        headers: { authorization: `Bearer ${gw.adminKey}`, 'x-tenant-id': 'ghost' },
+      }),
       404,
       'TENANT_NOT_FOUND',
     );
@@ -87,14 +117,29 @@ describe('gateway HTTP edge', () => {
     ['a lone surrogate in the key', '{"key": "\\ud800", "value": 1}'],
     ['an empty body', ''],
   ])('rejects %s with 400 INVALID_REQUEST', async (_name, body) => {
-    expectEnvelope(await call('POST', '/v1/key-value', { headers: asTenant(), body }), 400, 'INVALID_REQUEST');
+    expectEnvelope(
+      await call('POST', '/v1/key-value', { headers: asTenant(), body }),
+      400,
+      'INVALID_REQUEST',
+    );
   });
 
   it('rejects invalid UTF-8 and non-JSON content types', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"key":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","value":1}')]);
-    expectEnvelope(await call('POST', '/v1/key-value', { headers: asTenant(), body: bytes }), 400, 'INVALID_REQUEST');
+    const bytes = Buffer.concat([
+      Buffer.from('{"key":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","value":1}'),
+    ]);
     expectEnvelope(
-      await call('POST', '/v1/key-value', { headers: { ...asTenant(), 'content-type': 'text/plain' }, body: 'key=a' }),
+      await call('POST', '/v1/key-value', { headers: asTenant(), body: bytes }),
+      400,
+      'INVALID_REQUEST',
+    );
+    expectEnvelope(
+      await call('POST', '/v1/key-value', {
+        headers: { ...asTenant(), 'content-type': 'text/plain' },
+        body: 'key=a',
+      }),
       400,
       'INVALID_REQUEST',
     );
@@ -102,22 +147,38 @@ describe('gateway HTTP edge', () => {
 
   it('answers 413 for a body over the limit and for a value over max_value_bytes', async () => {
     const huge = JSON.stringify({ key: 'a', value: 'x'.repeat(gw.config.maxValueBytes + 100 * 1024) });
-    expectEnvelope(await call('POST', '/v1/key-value', { headers: asTenant(), body: huge }), 413, 'PAYLOAD_TOO_LARGE');
+    expectEnvelope(
+      await call('POST', '/v1/key-value', { headers: asTenant(), body: huge }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     const justOver = JSON.stringify({ key: 'a', value: 'x'.repeat(gw.config.maxValueBytes - 1) });
-    expectEnvelope(await call('POST', '/v1/key-value', { headers: asTenant(), body: justOver }), 413, 'PAYLOAD_TOO_LARGE');
+    expectEnvelope(
+      await call('POST', '/v1/key-value', { headers: asTenant(), body: justOver }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 
   it('reaches the coordinator only with valid input, and reports it unreachable as 503', async () => {
-    const result = await call('POST', '/v1/key-value', { headers: asTenant(), body: '{"key":"a","value":{"b":[1,2]}}' });
+    const result = await call('POST', '/v1/key-value', {
+      headers: asTenant(),
+      body: '{"key":"a","value":{"b":[1,2]}}',
+    });
     expectEnvelope(result, 503, 'SERVICE_UNAVAILABLE');
     expect(result.headers.get('x-ratelimit-limit')).toBe('1000');
   });
 
   it('limits each tenant per second: 429 RATE_LIMIT_EXCEEDED with Retry-After, and X-RateLimit-* on every answer', async () => {
     const admin = { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' };
-    await call('POST', '/v1/tenants', { headers: admin, body: JSON.stringify({ tenant_id: 'limited', replication_factor: 1, read_rate_limit: 2 }) });
+    await call('POST', '/v1/tenants', {
+      headers: admin,
+      body: JSON.stringify({ tenant_id: 'limited', replication_factor: 1, read_rate_limit: 2 }),
+    });
     const asLimited = { authorization: `Bearer ${gw.adminKey}`, 'x-tenant-id': 'limited' };
-    const answers = await Promise.all(Array.from({ length: 12 }, () => call('GET', '/v1/key-value?key=a', { headers: asLimited })));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => call('GET', '/v1/key-value?key=a', { headers: asLimited })),
+    );
     const limited = answers.filter((a) => a.status === 429);
     // 12 requests span at most a few one-second windows of 2: most must be refused.
     expect(limited.length).toBeGreaterThanOrEqual(6);
@@ -139,7 +200,9 @@ describe('gateway HTTP edge', () => {
   it('serves the OpenAPI document and its UI at /docs', async () => {
     const doc = await call('GET', '/docs/json');
     expect(doc.status).toBe(200);
-    expect(Object.keys((doc.json?.['paths'] ?? {}) as object)).toEqual(expect.arrayContaining(['/v1/key-value', '/v1/tenants']));
+    expect(Object.keys((doc.json?.['paths'] ?? {}) as object)).toEqual(
+      expect.arrayContaining(['/v1/key-value', '/v1/tenants']),
+    );
     const ui = await fetch(`${gw.url}/docs`, { redirect: 'follow' });
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('<html');

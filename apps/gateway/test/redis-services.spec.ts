@@ -13,7 +13,10 @@ import { RateLimitService } from '../src/rate-limit/rate-limit.service';
 import { TEST_REDIS_URL } from './gateway-app';
 
 const prefix = `gwtest_${process.pid}_${randomBytes(3).toString('hex')}:`;
-const config = { redis: { keyPrefix: prefix, url: TEST_REDIS_URL }, rateLimit: { leaseMax: 100 } } as GatewayConfig;
+const config = {
+  redis: { keyPrefix: prefix, url: TEST_REDIS_URL },
+  rateLimit: { leaseMax: 100 },
+} as GatewayConfig;
 const logger = createLogger({ serviceName: 'test', level: 'silent' });
 let redis: Redis;
 let down: Redis;
@@ -85,7 +88,9 @@ describe('idempotency', () => {
   it('refuses the same key for a different request with IDEMPOTENCY_KEY_CONFLICT', async () => {
     const service = new IdempotencyService(config, redis, logger);
     await service.run(scope('ik-2', 'digest-a'), async () => 'a');
-    await expect(service.run(scope('ik-2', 'digest-b'), async () => 'b')).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_CONFLICT' });
+    await expect(service.run(scope('ik-2', 'digest-b'), async () => 'b')).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_CONFLICT',
+    });
   });
 
   it('runs two concurrent requests with one key once; the second waits for the first result', async () => {
@@ -116,14 +121,20 @@ describe('idempotency', () => {
         throw new GatewayError('QUORUM_NOT_REACHED', 'no');
       }),
     ).rejects.toMatchObject({ code: 'QUORUM_NOT_REACHED' });
-    expect(await service.run(scope('ik-4'), async () => 'second')).toMatchObject({ response: 'second', duplicate: false });
+    expect(await service.run(scope('ik-4'), async () => 'second')).toMatchObject({
+      response: 'second',
+      duplicate: false,
+    });
   });
 
   it('generates a key when the client sent none, and the record honours it on retry', async () => {
     const service = new IdempotencyService(config, redis, logger);
     const first = await service.run(scope(undefined), async () => 1);
     expect(first.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await service.run(scope(first.idempotencyKey), async () => 2)).toMatchObject({ response: 1, duplicate: true });
+    expect(await service.run(scope(first.idempotencyKey), async () => 2)).toMatchObject({
+      response: 1,
+      duplicate: true,
+    });
   });
 
   it('writes without deduplication, and says so, when Redis is down', async () => {

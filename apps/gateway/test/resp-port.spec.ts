@@ -17,19 +17,38 @@ let tenantKey: string;
 beforeAll(async () => {
   gw = await startGatewayApp();
   const admin = { authorization: `Bearer ${gw.adminKey}`, 'content-type': 'application/json' };
-  await fetch(`${gw.url}/v1/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ tenant_id: 'resp', replication_factor: 1 }) });
-  tenantKey = ((await (await fetch(`${gw.url}/v1/tenants/resp/api-keys`, { method: 'POST', headers: admin, body: '{}' })).json()) as {
-    api_key: string;
-  }).api_key;
+  await fetch(`${gw.url}/v1/tenants`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ tenant_id: 'resp', replication_factor: 1 }),
+  });
+  tenantKey = (
+    (await (
+      await fetch(`${gw.url}/v1/tenants/resp/api-keys`, { method: 'POST', headers: admin, body: '{}' })
+    ).json()) as {
+      api_key: string;
+    }
+  ).api_key;
 });
 afterAll(() => gw?.close());
 
 function client(options: RedisOptions = {}): Redis {
-  return new Redis({ host: '127.0.0.1', port: gw.respPort, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false, ...options });
+  return new Redis({
+    host: '127.0.0.1',
+    port: gw.respPort,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableReadyCheck: false,
+    ...options,
+  });
 }
 
 /** Sends raw bytes and collects what the server answers until it closes or `until` matches. */
-function raw(bytes: string | Buffer, until?: (text: string) => boolean): Promise<{ text: string; closed: boolean }> {
+function raw(
+  bytes: string | Buffer,
+  until?: (text: string) => boolean,
+): Promise<{ text: string; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(gw.respPort, '127.0.0.1');
     let text = '';
@@ -97,13 +116,21 @@ describe('RESP port', () => {
   });
 
   it('answers pipelined commands in order, even when split mid-frame', async () => {
-    const frames = '*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\nPING\r\n*2\r\n$4\r\nPING\r\n$2\r\nhi\r\n';
+    const frames =
+      '*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\nPING\r\n*2\r\n$4\r\nPING\r\n$2\r\nhi\r\n';
     const { text } = await raw(frames, (t) => t.endsWith('hi\r\n'));
     expect(text).toBe('+PONG\r\n-NOAUTH Authentication required.\r\n+PONG\r\n$2\r\nhi\r\n');
     const redis = client({ password: tenantKey });
     await redis.connect();
     try {
-      const results = await redis.pipeline().ping().echo('1').echo('2').call('CONSISTENCY', 'ONE').echo('3').exec();
+      const results = await redis
+        .pipeline()
+        .ping()
+        .echo('1')
+        .echo('2')
+        .call('CONSISTENCY', 'ONE')
+        .echo('3')
+        .exec();
       expect(results?.map(([, value]) => value)).toEqual(['PONG', '1', '2', 'OK', '3']);
     } finally {
       redis.disconnect();
@@ -124,10 +151,15 @@ describe('RESP port', () => {
   });
 
   it('works with redis-cli', async () => {
-    const cli = (...args: string[]) => run('redis-cli', ['-h', '127.0.0.1', '-p', String(gw.respPort), ...args]);
+    const cli = (...args: string[]) =>
+      run('redis-cli', ['-h', '127.0.0.1', '-p', String(gw.respPort), ...args]);
     expect((await cli('PING')).stdout.trim()).toBe('PONG');
     expect((await cli('GET', 'a')).stdout).toMatch(/NOAUTH/);
-    expect((await cli('--no-auth-warning', '-a', tenantKey, 'ECHO', 'hi there')).stdout.trim()).toBe('hi there');
-    expect((await cli('--no-auth-warning', '-a', tenantKey, 'NOPE')).stdout).toMatch(/ERR unknown command 'NOPE'/);
+    expect((await cli('--no-auth-warning', '-a', tenantKey, 'ECHO', 'hi there')).stdout.trim()).toBe(
+      'hi there',
+    );
+    expect((await cli('--no-auth-warning', '-a', tenantKey, 'NOPE')).stdout).toMatch(
+      /ERR unknown command 'NOPE'/,
+    );
   });
 });

@@ -23,10 +23,21 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-async function api(gw: GatewayApp, method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
+async function api(
+  gw: GatewayApp,
+  method: string,
+  path: string,
+  key: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${gw.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -35,7 +46,11 @@ async function api(gw: GatewayApp, method: string, path: string, key: string, bo
 
 describe('tenants and API keys', () => {
   it('creates, lists and gets tenants; a second create is 409 TENANT_EXISTS', async () => {
-    const created = await api(a, 'POST', '/v1/tenants', a.adminKey, { tenant_id: 'acme', replication_factor: 1, default_consistency: 'one' });
+    const created = await api(a, 'POST', '/v1/tenants', a.adminKey, {
+      tenant_id: 'acme',
+      replication_factor: 1,
+      default_consistency: 'one',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       status: 'success',
@@ -46,15 +61,24 @@ describe('tenants and API keys', () => {
       rate_limits: { writes_per_second: 1000, reads_per_second: 5000 },
       created_at: expect.stringMatching(/Z$/),
     });
-    expect((await api(b, 'POST', '/v1/tenants', b.adminKey, { tenant_id: 'acme' })).body['error_code']).toBe('TENANT_EXISTS');
-    expect((await api(b, 'GET', '/v1/tenants/acme', b.adminKey)).body).toMatchObject({ tenant_id: 'acme', updated_at: expect.any(String) });
+    expect((await api(b, 'POST', '/v1/tenants', b.adminKey, { tenant_id: 'acme' })).body['error_code']).toBe(
+      'TENANT_EXISTS',
+    );
+    expect((await api(b, 'GET', '/v1/tenants/acme', b.adminKey)).body).toMatchObject({
+      tenant_id: 'acme',
+      updated_at: expect.any(String),
+    });
     const list = await api(a, 'GET', '/v1/tenants', a.adminKey);
     expect((list.body['tenants'] as Array<{ tenant_id: string }>).map((t) => t.tenant_id)).toContain('acme');
-    expect(await api(a, 'GET', '/v1/tenants/nope', a.adminKey)).toMatchObject({ status: 404, body: { error_code: 'TENANT_NOT_FOUND' } });
+    expect(await api(a, 'GET', '/v1/tenants/nope', a.adminKey)).toMatchObject({
+      status: 404,
+      body: { error_code: 'TENANT_NOT_FOUND' },
+    });
   });
 
   it('validates tenant input', async () => {
-    const bad = async (body: unknown) => (await api(a, 'POST', '/v1/tenants', a.adminKey, body)).body['error_code'];
+    const bad = async (body: unknown) =>
+      (await api(a, 'POST', '/v1/tenants', a.adminKey, body)).body['error_code'];
     expect(await bad({ tenant_id: 'Upper' })).toBe('INVALID_REQUEST');
     expect(await bad({ tenant_id: 'ok', replication_factor: 11 })).toBe('INVALID_REPLICATION_FACTOR');
     expect(await bad({ tenant_id: 'ok', replication_factor: 0 })).toBe('INVALID_REPLICATION_FACTOR');
@@ -68,9 +92,15 @@ describe('tenants and API keys', () => {
     const secret = created.body['api_key'] as string;
     expect(secret).toMatch(/^rkv_[A-Za-z0-9_-]{43}$/);
     const listed = await api(a, 'GET', '/v1/tenants/keys/api-keys', a.adminKey);
-    expect(listed.body['keys']).toEqual([{ key_id: created.body['key_id'], name: 'ci', created_at: expect.any(String), last_used_at: null }]);
+    expect(listed.body['keys']).toEqual([
+      { key_id: created.body['key_id'], name: 'ci', created_at: expect.any(String), last_used_at: null },
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
-    const rows = await database.db.selectFrom('api_keys').select(['key_hash']).where('id', '=', created.body['key_id'] as string).execute();
+    const rows = await database.db
+      .selectFrom('api_keys')
+      .select(['key_hash'])
+      .where('id', '=', created.body['key_id'] as string)
+      .execute();
     expect(rows[0]!.key_hash.length).toBe(32);
     expect(rows[0]!.key_hash.toString('utf8')).not.toContain(secret.slice(4, 12));
   });
@@ -78,8 +108,12 @@ describe('tenants and API keys', () => {
   it('keeps tenants apart: a key reaches only its own tenant', async () => {
     await api(a, 'POST', '/v1/tenants', a.adminKey, { tenant_id: 'iso-a', replication_factor: 1 });
     await api(a, 'POST', '/v1/tenants', a.adminKey, { tenant_id: 'iso-b', replication_factor: 1 });
-    const keyA = (await api(a, 'POST', '/v1/tenants/iso-a/api-keys', a.adminKey, {})).body['api_key'] as string;
-    expect((await api(a, 'GET', '/v1/key-value?key=x', keyA, undefined, { 'x-tenant-id': 'iso-b' })).status).toBe(403);
+    const keyA = (await api(a, 'POST', '/v1/tenants/iso-a/api-keys', a.adminKey, {})).body[
+      'api_key'
+    ] as string;
+    expect(
+      (await api(a, 'GET', '/v1/key-value?key=x', keyA, undefined, { 'x-tenant-id': 'iso-b' })).status,
+    ).toBe(403);
     expect((await api(a, 'GET', '/v1/tenants/iso-a/api-keys', keyA)).status).toBe(403);
     // Its own tenant passes auth (and then finds no coordinator in this test).
     expect((await api(a, 'GET', '/v1/key-value?key=x', keyA)).body['error_code']).toBe('SERVICE_UNAVAILABLE');
@@ -91,7 +125,12 @@ describe('tenants and API keys', () => {
     const secret = created.body['api_key'] as string;
     const probe = async () => (await api(b, 'GET', '/v1/key-value?key=x', secret)).status;
     expect(await probe()).not.toBe(401); // cached on b now
-    const revoked = await api(a, 'DELETE', `/v1/tenants/revoke/api-keys/${created.body['key_id'] as string}`, a.adminKey);
+    const revoked = await api(
+      a,
+      'DELETE',
+      `/v1/tenants/revoke/api-keys/${created.body['key_id'] as string}`,
+      a.adminKey,
+    );
     expect(revoked.status).toBe(204);
     let status = await probe();
     for (let i = 0; i < 20 && status !== 401; i++) {
@@ -99,12 +138,17 @@ describe('tenants and API keys', () => {
       status = await probe();
     }
     expect(status).toBe(401);
-    expect(await api(a, 'DELETE', '/v1/tenants/revoke/api-keys/key_missing', a.adminKey)).toMatchObject({ status: 404 });
+    expect(await api(a, 'DELETE', '/v1/tenants/revoke/api-keys/key_missing', a.adminKey)).toMatchObject({
+      status: 404,
+    });
   });
 
   it('reads the ring and the storage nodes from PostgreSQL', async () => {
     const ring = await api(a, 'GET', '/v1/admin/ring', a.adminKey);
     expect(ring).toMatchObject({ status: 200, body: { status: 'success', tokens: [], ownership: {} } });
-    expect(await api(a, 'GET', '/v1/admin/storage-nodes', a.adminKey)).toMatchObject({ status: 200, body: { nodes: [] } });
+    expect(await api(a, 'GET', '/v1/admin/storage-nodes', a.adminKey)).toMatchObject({
+      status: 200,
+      body: { nodes: [] },
+    });
   });
 });

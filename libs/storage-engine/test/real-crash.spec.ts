@@ -9,7 +9,8 @@
  * The engine is compiled with swc into a temp dir for the child (the test process itself runs
  * the TypeScript sources through Jest; both read and write the same on-disk formats).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -70,7 +71,13 @@ describe('real crash (SIGKILL of a child process)', () => {
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), 'ringkv-crash-'));
     const rc = path.join(work, '.swcrc');
-    writeFileSync(rc, JSON.stringify({ jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }));
+    writeFileSync(
+      rc,
+      JSON.stringify({
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      }),
+    );
     execFileSync(
       path.join(repoRoot, 'node_modules/.bin/swc'),
       [libSrc, '-d', path.join(work, 'out'), '--config-file', rc, '--ignore', '**/*.spec.ts'],
@@ -82,66 +89,94 @@ describe('real crash (SIGKILL of a child process)', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it.each([1, 2])('every acknowledged write survives SIGKILL (run %i)', async (run) => {
-    const dataDir = path.join(work, `data-${run}`);
-    const killAfter = 300 + run * 400;
-    const acked = new Set<number>();
-    let stderr = '';
-    let workerUsed = false;
-    let lockProbe: Promise<string> | undefined;
-    const exit = await new Promise<NodeJS.Signals | number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(work, 'driver.js'), dataDir], {
-        env: { ...process.env, ENGINE_INDEX: engineIndex, NODE_PATH: path.join(repoRoot, 'node_modules') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let buf = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buf += chunk.toString();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (line.startsWith('ack ')) acked.add(Number(line.slice(4)));
-          if (line === 'worker-used') workerUsed = true;
-          if (acked.size >= 100 && !lockProbe) {
-            lockProbe = StorageEngine.open(dataDir, { reconcile: unionReconcile }).then(
-              async (e) => {
-                await e.close();
-                return 'opened while the child held the directory';
-              },
-              (err: { code?: string }) => String(err.code),
-            );
-          }
-          if (acked.size >= killAfter && !child.killed) child.kill('SIGKILL');
-        }
-      });
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('exit', (code, signal) => resolve(signal ?? code));
-    });
-    expect({ exit, stderr }).toEqual({ exit: 'SIGKILL', stderr: '' });
-    expect(await lockProbe).toBe('LOCKED');
-    expect(workerUsed).toBe(true);
-    expect(readdirSync(dataDir)).toContain('LOCK'); // left behind by the killed child
-
-    const engine = await StorageEngine.open(dataDir, { reconcile: unionReconcile });
-    const members = new Set((await engine.get('members'))?.toString().split(',') ?? []);
-    const maxAcked = Math.max(...acked);
-    let firstAbsent = -1;
-    for (let i = 0; i <= maxAcked + 64; i++) {
-      const found: boolean[] = [members.has(`t${i}`)];
-      for (let j = 0; j < 1 + (i % 4); j++) {
-        const v = (await engine.get(`b${i}-${j}`))?.toString();
-        if (v !== undefined) expect(v).toBe(`v${i}-${j}-${'x'.repeat(i % 50)}`);
-        found.push(v !== undefined);
-      }
-      const all = found.every(Boolean);
-      expect({ i, atomic: all || found.every((f) => !f) }).toEqual({ i, atomic: true });
-      if (acked.has(i)) expect({ i, ackedPresent: all }).toEqual({ i, ackedPresent: true });
-      if (all) expect({ i, prefix: firstAbsent }).toEqual({ i, prefix: -1 });
-      else if (firstAbsent < 0) firstAbsent = i;
+  // The driver writes until it is killed: a failing or timed-out test must not leave it running.
+  let running: ChildProcess | undefined;
+  afterEach(async () => {
+    const child = running;
+    running = undefined;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
     }
-    expect(acked.size).toBeGreaterThanOrEqual(killAfter);
-    await engine.close();
-  }, 60_000);
+  });
+
+  it.each([1, 2])(
+    'every acknowledged write survives SIGKILL (run %i)',
+    async (run) => {
+      const dataDir = path.join(work, `data-${run}`);
+      const killAfter = 300 + run * 400;
+      const acked = new Set<number>();
+      let stderr = '';
+      let workerUsed = false;
+      let lockProbe: Promise<string> | undefined;
+      let probeSettled = false;
+      const exit = await new Promise<NodeJS.Signals | number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, [path.join(work, 'driver.js'), dataDir], {
+          env: { ...process.env, ENGINE_INDEX: engineIndex, NODE_PATH: path.join(repoRoot, 'node_modules') },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        running = child;
+        // Killed only once the lock probe has settled: it must see the live child's lock, not race
+        // the kill (and its own open must not be cut short by the child's exit).
+        const killWhenDone = () => {
+          if (acked.size >= killAfter && probeSettled && !child.killed) child.kill('SIGKILL');
+        };
+        let buf = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buf += chunk.toString();
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl);
+            buf = buf.slice(nl + 1);
+            if (line.startsWith('ack ')) acked.add(Number(line.slice(4)));
+            if (line === 'worker-used') workerUsed = true;
+            if (acked.size >= 100 && !lockProbe) {
+              lockProbe = StorageEngine.open(dataDir, { reconcile: unionReconcile })
+                .then(
+                  async (e) => {
+                    await e.close();
+                    return 'opened while the child held the directory';
+                  },
+                  (err: { code?: string }) => String(err.code),
+                )
+                .finally(() => {
+                  probeSettled = true;
+                  killWhenDone();
+                });
+            }
+            killWhenDone();
+          }
+        });
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('error', reject);
+        child.on('exit', (code, signal) => resolve(signal ?? code));
+      });
+      expect({ exit, stderr }).toEqual({ exit: 'SIGKILL', stderr: '' });
+      expect(await lockProbe).toBe('LOCKED');
+      expect(workerUsed).toBe(true);
+      expect(readdirSync(dataDir)).toContain('LOCK'); // left behind by the killed child
+
+      const engine = await StorageEngine.open(dataDir, { reconcile: unionReconcile });
+      const members = new Set((await engine.get('members'))?.toString().split(',') ?? []);
+      const maxAcked = Math.max(...acked);
+      let firstAbsent = -1;
+      for (let i = 0; i <= maxAcked + 64; i++) {
+        const found: boolean[] = [members.has(`t${i}`)];
+        for (let j = 0; j < 1 + (i % 4); j++) {
+          const v = (await engine.get(`b${i}-${j}`))?.toString();
+          if (v !== undefined) expect(v).toBe(`v${i}-${j}-${'x'.repeat(i % 50)}`);
+          found.push(v !== undefined);
+        }
+        const all = found.every(Boolean);
+        expect({ i, atomic: all || found.every((f) => !f) }).toEqual({ i, atomic: true });
+        if (acked.has(i)) expect({ i, ackedPresent: all }).toEqual({ i, ackedPresent: true });
+        if (all) expect({ i, prefix: firstAbsent }).toEqual({ i, prefix: -1 });
+        else if (firstAbsent < 0) firstAbsent = i;
+      }
+      expect(acked.size).toBeGreaterThanOrEqual(killAfter);
+      await engine.close();
+    },
+    60_000,
+  );
 });

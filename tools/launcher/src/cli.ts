@@ -53,6 +53,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const dataDir = resolve(workspaceRoot, values['data-dir'] ?? '.data');
   const admin = resolveAdminKey(dataDir, process.env['RINGKV_ADMIN_KEY']);
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  // Whoever reads our output may go away first (a closed terminal or parent): keep stopping cleanly.
+  process.stdout.on('error', () => undefined);
   say('starting RingKV…');
 
   const cluster = await startLocalCluster({
@@ -99,6 +101,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // Started by another program with an IPC channel (a test, a supervisor): stop with it.
+    if (process.send !== undefined) {
+      process.channel?.unref(); // the channel alone must not keep the launcher running
+      process.once('disconnect', () => stop('parent gone'));
+    }
   });
   say('stopped.');
 }

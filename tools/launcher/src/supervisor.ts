@@ -93,22 +93,32 @@ export class Supervisor {
     return proc;
   }
 
-  /** Polls `/health/ready` until 200, the child exits, or the timeout passes. */
+  /**
+   * Polls `/health/ready` until 200, the child exits, or the timeout passes. The answer does not
+   * say which process sent it, so a 200 counts only while the child is still running: otherwise
+   * it came from some other process on the port (and the child exited, e.g. on EADDRINUSE).
+   */
   async waitReady(proc: RunningProcess): Promise<void> {
     const url = `http://127.0.0.1:${proc.spec.httpPort}/health/ready`;
     const deadline = Date.now() + this.options.readyTimeoutMs;
+    let otherAnswered = false;
     let last = 'no answer yet';
     while (Date.now() < deadline) {
       if (proc.exited) {
+        const other = otherAnswered ? `; another process answers on port ${proc.spec.httpPort}` : '';
         throw new StartupError(
-          `${proc.spec.name} exited during startup (${describeExit(proc)})`,
+          `${proc.spec.name} exited during startup (${describeExit(proc)}${other})`,
           proc.spec.name,
           tail(proc.logFile),
         );
       }
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-        if (response.status === 200) return;
+        if (response.status === 200) {
+          if (!proc.exited) return;
+          otherAnswered = true;
+          continue; // reported at the top of the loop
+        }
         last = `HTTP ${response.status}: ${await response.text()}`;
       } catch (error) {
         last = (error as Error).message;

@@ -15,9 +15,12 @@ class NotFoundHere extends Error {
 }
 
 /** A storage-shaped server whose Get answers with the key echoed back in `object`. */
-async function startServer(
-  port = 0,
-): Promise<{ server: Server; port: number; hung: Array<() => void>; traces: Map<string, string | undefined> }> {
+async function startServer(port = 0): Promise<{
+  server: Server;
+  port: number;
+  hung: Array<() => void>;
+  traces: Map<string, string | undefined>;
+}> {
   const server = new Server();
   const hung: Array<() => void> = [];
   const traces = new Map<string, string | undefined>();
@@ -49,7 +52,9 @@ async function startServer(
   };
   server.addService(storageV1.StorageServiceService, implementation);
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
   );
   return { server, port: bound, hung, traces };
 }
@@ -61,6 +66,17 @@ function clientFor(port: number) {
 
 const get = (key: string): Op => ({ $case: 'get', value: { tenantId: 't', key } });
 
+/** Fixed port of the server-restart test (other tests use 15000-15099 and 21000-21649). */
+const RESTART_PORT = 15_500;
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 describe('multiplexed session', () => {
   it('matches many concurrent calls to their own results, in one or few messages', async () => {
     const { server, port } = await startServer();
@@ -68,7 +84,9 @@ describe('multiplexed session', () => {
     try {
       const keys = Array.from({ length: 500 }, (_, i) => `key-${i}`);
       const results = await Promise.all(keys.map((k) => session.call(get(k), 5_000)));
-      expect(results.map((r) => (r.$case === 'get' ? Buffer.from(r.value.object).toString() : r.$case))).toEqual(keys);
+      expect(
+        results.map((r) => (r.$case === 'get' ? Buffer.from(r.value.object).toString() : r.$case)),
+      ).toEqual(keys);
       expect(session.stats().ops).toBe(500);
       expect(session.stats().messages).toBeLessThanOrEqual(2);
     } finally {
@@ -82,7 +100,10 @@ describe('multiplexed session', () => {
     const { server, port } = await startServer();
     const { stub, session } = clientFor(port);
     try {
-      const [ok, refused] = await Promise.allSettled([session.call(get('a'), 5_000), session.call(get('refuse'), 5_000)]);
+      const [ok, refused] = await Promise.allSettled([
+        session.call(get('a'), 5_000),
+        session.call(get('refuse'), 5_000),
+      ]);
       expect(ok.status).toBe('fulfilled');
       expect(refused).toMatchObject({
         status: 'rejected',
@@ -114,21 +135,26 @@ describe('multiplexed session', () => {
   });
 
   it('fails in-flight calls with UNAVAILABLE when the server dies, and reconnects when it is back', async () => {
-    const first = await startServer();
+    // The server comes back on the same address, so that address is a fixed port below the
+    // kernel's ephemeral range (32768+) that no other test uses: a released ephemeral port may
+    // be taken by another Jest worker before the restart.
+    const first = await startServer(RESTART_PORT);
     const { stub, session } = clientFor(first.port);
     try {
       const stuck = session.call(get('hang'), 10_000);
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => first.hung.length === 1, 'the call to reach the server');
       first.server.forceShutdown();
       const error = await stuck.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SessionCallError);
       expect(error).toMatchObject({ code: status.UNAVAILABLE });
 
-      const second = await startServer(first.port);
+      const second = await startServer(RESTART_PORT);
       try {
         let answer: unknown;
         for (let attempt = 0; attempt < 50 && answer === undefined; attempt++) {
-          answer = await session.call(get('again'), 1_000).catch(() => new Promise((r) => setTimeout(r, 100)));
+          answer = await session
+            .call(get('again'), 1_000)
+            .catch(() => new Promise((r) => setTimeout(r, 100)));
         }
         expect(answer).toMatchObject({ $case: 'get' });
       } finally {
@@ -137,6 +163,7 @@ describe('multiplexed session', () => {
     } finally {
       session.close();
       stub.close();
+      first.server.forceShutdown(); // already down unless the test failed early
     }
   });
 });
@@ -147,7 +174,7 @@ describe('session drain on shutdown', () => {
     const { stub, session } = clientFor(port);
     try {
       const inFlight = session.call(get('hang'), 10_000);
-      await new Promise((r) => setTimeout(r, 50));
+      await until(() => hung.length === 1, 'the call to reach the server');
       const stopped = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       drainSessions();
       hung.forEach((release) => release());
