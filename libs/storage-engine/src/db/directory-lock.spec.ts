@@ -159,6 +159,54 @@ describe('directory lock', () => {
     });
   });
 
+  describe('holders in another PID namespace (another container on the volume)', () => {
+    const lease = { leaseMs: 300, refreshMs: 40 };
+    // Each side can look up only pids of its own namespace: the other's are "cannot tell".
+    const inNamespace = (ns: string, pid: number): LockIdentity => ({
+      self: { pid, ns },
+      isAlive: (h) => (h.ns === ns ? h.pid === pid : undefined),
+      ...lease,
+    });
+    let disk: MemoryFileSystem;
+    beforeEach(async () => {
+      disk = new MemoryFileSystem();
+      await disk.mkdir('/db');
+    });
+
+    it('names its namespace in the lock line', () => {
+      expect(decodeLockHolder(encodeLockHolder({ pid: 1, startTime: '77', ns: '4026531836' }))).toEqual({
+        pid: 1,
+        startTime: '77',
+        ns: '4026531836',
+      });
+    });
+
+    it('refuses while the other holder keeps its lease, which every holder refreshes', async () => {
+      const other = await acquireDirectoryLock(processView(disk), '/db', inNamespace('4026532002', 1));
+      try {
+        const touched = await disk.modifiedAt('/db/LOCK');
+        await expect(
+          acquireDirectoryLock(processView(disk), '/db', inNamespace('4026532001', 1)),
+        ).rejects.toMatchObject({ code: 'LOCKED' });
+        expect(await disk.modifiedAt('/db/LOCK')).toBeGreaterThan(touched);
+      } finally {
+        await other.release();
+      }
+    });
+
+    it('takes over a lock whose lease ran out (its container died)', async () => {
+      await disk.createExclusive('/db/LOCK', Buffer.from(encodeLockHolder({ pid: 1, ns: '4026532002' })));
+      const started = Date.now();
+      const lock = await acquireDirectoryLock(processView(disk), '/db', inNamespace('4026532001', 1));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(lease.leaseMs - 20);
+      expect(decodeLockHolder((await disk.readFile('/db/LOCK')).toString())).toMatchObject({
+        pid: 1,
+        ns: '4026532001',
+      });
+      await lock.release();
+    });
+  });
+
   describe('on the real disk', () => {
     let dir: string;
     beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'ringkv-lock-'))));

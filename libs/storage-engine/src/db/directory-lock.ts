@@ -15,12 +15,18 @@
  *   other opener then finds either no LOCK (and races for it with O_EXCL, which one wins) or the
  *   winner's live lock. So two processes that find the same stale lock together never both
  *   hold the directory.
+ * - A holder in another PID namespace (another container on the same volume) cannot be looked
+ *   up by pid. Every holder therefore also keeps a lease: it touches LOCK every `refreshMs`, and
+ *   a holder from another namespace counts as alive while LOCK's modification time keeps
+ *   moving. An opener waits up to `leaseMs` to see that; a lock that stayed untouched that long
+ *   is stale (a container restarted after a crash gets its directory back within `leaseMs`).
  * - Limits: a takeover file left by a process that died in the middle of a takeover is itself
  *   replaced the simple way (unlink), so two processes that both find *that* at the same instant
- *   could still both get in; and a lock file on a directory shared between machines cannot be
- *   checked for liveness.
+ *   could still both get in; a holder whose event loop stalls for longer than `leaseMs` looks
+ *   dead to another namespace; and a lock file on a directory shared between machines is
+ *   judged by its lease only if the holder's line names another namespace.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { EngineError, toEngineError } from '../errors';
 import { LOCK_FILE, LOCK_TAKEOVER_FILE } from '../file-names';
@@ -55,30 +61,54 @@ function heldSet(fs: FileSystem): Set<string> {
   return set;
 }
 
+/** A holder touches LOCK this often; see the lease in the contract above. */
+export const LOCK_REFRESH_MS = 2_000;
+/** A holder in another PID namespace whose LOCK stayed untouched this long is gone. */
+export const LOCK_LEASE_MS = 20_000;
+
 /** Who is asking, and how to tell whether a holder is alive (tests model other processes). */
 export interface LockIdentity {
   self: LockHolder;
-  isAlive(holder: LockHolder): boolean;
+  /** Alive or not; undefined when this process cannot tell (another PID namespace). */
+  isAlive(holder: LockHolder): boolean | undefined;
+  leaseMs?: number;
+  refreshMs?: number;
 }
 
 export function thisProcess(): LockIdentity {
-  return { self: { pid: process.pid, startTime: processStartTime(process.pid) }, isAlive: holderAlive };
+  const self: LockHolder = { pid: process.pid, startTime: processStartTime(process.pid), ns: pidNamespace() };
+  return {
+    self,
+    isAlive: (h) =>
+      h.ns !== undefined && self.ns !== undefined && h.ns !== self.ns ? undefined : holderAlive(h),
+  };
 }
 
 export interface LockHolder {
   pid: number;
   /** Process start time in clock ticks since boot (Linux /proc), or undefined elsewhere. */
   startTime?: string;
+  /** The PID namespace the pid belongs to (Linux: inode of /proc/self/ns/pid), or undefined. */
+  ns?: string;
 }
 
 export function encodeLockHolder(h: LockHolder): string {
-  return `pid ${h.pid}${h.startTime ? ` start ${h.startTime}` : ''}\n`;
+  return `pid ${h.pid}${h.startTime ? ` start ${h.startTime}` : ''}${h.ns ? ` ns ${h.ns}` : ''}\n`;
 }
 
 /** Undefined unless the whole line is there: a crash may leave any prefix of the file. */
 export function decodeLockHolder(text: string): LockHolder | undefined {
-  const m = /^pid (\d+)(?: start (\d+))?\n$/.exec(text);
-  return m ? { pid: Number(m[1]), startTime: m[2] } : undefined;
+  const m = /^pid (\d+)(?: start (\d+))?(?: ns (\d+))?\n$/.exec(text);
+  return m ? { pid: Number(m[1]), startTime: m[2], ns: m[3] } : undefined;
+}
+
+/** This process's PID namespace (`pid:[4026531836]` → `4026531836`), or undefined without /proc. */
+export function pidNamespace(): string | undefined {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Field 22 of /proc/<pid>/stat, or undefined where there is no /proc. */
@@ -152,12 +182,52 @@ async function judge(fs: FileSystem, path: string, identity: LockIdentity): Prom
   const text = await readIfExists(fs, path);
   if (text === undefined) return { verdict: 'gone' };
   const holder = decodeLockHolder(text);
-  if (holder) return identity.isAlive(holder) ? { verdict: 'live', holder } : { verdict: 'stale', text };
+  if (holder) {
+    const alive = identity.isAlive(holder);
+    if (alive === undefined) return judgeByLease(fs, path, text, holder, identity);
+    return alive ? { verdict: 'live', holder } : { verdict: 'stale', text };
+  }
   // Possibly a creator between its create and its write: look again shortly.
   await sleep(TORN_GRACE_MS);
   const again = await readIfExists(fs, path);
   if (again === text) return { verdict: 'stale', text };
   return { verdict: again === undefined ? 'gone' : 'unsure' };
+}
+
+async function modifiedAtIfExists(fs: FileSystem, path: string): Promise<number | undefined> {
+  try {
+    return await fs.modifiedAt(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw toEngineError(err, `reading the modification time of ${path}`);
+  }
+}
+
+/**
+ * A holder this process cannot look up: alive if it touches the file within its lease. Waits
+ * (polling at the refresh interval) until the lease would have run out.
+ */
+async function judgeByLease(
+  fs: FileSystem,
+  path: string,
+  text: string,
+  holder: LockHolder,
+  identity: LockIdentity,
+): Promise<Verdict> {
+  const leaseMs = identity.leaseMs ?? LOCK_LEASE_MS;
+  const pollMs = identity.refreshMs ?? LOCK_REFRESH_MS;
+  const first = await modifiedAtIfExists(fs, path);
+  if (first === undefined) return { verdict: 'gone' };
+  for (;;) {
+    const left = first + leaseMs - Date.now();
+    if (left <= 0) break;
+    await sleep(Math.min(pollMs, left));
+    const now = await modifiedAtIfExists(fs, path);
+    if (now === undefined) return { verdict: 'gone' };
+    if (now !== first)
+      return (await readIfExists(fs, path)) === text ? { verdict: 'live', holder } : { verdict: 'unsure' };
+  }
+  return (await readIfExists(fs, path)) === text ? { verdict: 'stale', text } : { verdict: 'unsure' };
 }
 
 /**
@@ -199,8 +269,14 @@ export async function acquireDirectoryLock(
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (await createIfAbsent(fs, path, encodeLockHolder(identity.self))) {
+        const lease = setInterval(
+          () => void fs.touch(path).catch(() => undefined),
+          identity.refreshMs ?? LOCK_REFRESH_MS,
+        );
+        lease.unref();
         return {
           release: async () => {
+            clearInterval(lease);
             try {
               await fs.unlink(path);
             } catch {

@@ -132,6 +132,14 @@ export class FaultInjectingFileSystem implements FileSystem {
     await this.inner.createExclusive(path, data);
   }
 
+  touch(path: string): Promise<void> {
+    return this.inner.touch(path);
+  }
+
+  modifiedAt(path: string): Promise<number> {
+    return this.inner.modifiedAt(path);
+  }
+
   async openRead(path: string): Promise<ReadableFile> {
     this.maybeFail('openRead', path);
     return new FaultyReadableFile(this, await this.inner.openRead(path));

@@ -39,6 +39,10 @@ export interface FileSystem {
   syncDir(dir: string): Promise<void>;
   /** Bytes free on the device holding `path` (for disk-pressure checks). */
   freeBytes(path: string): Promise<bigint>;
+  /** Sets the file's modification time to now (the directory lock's lease heartbeat). */
+  touch(path: string): Promise<void>;
+  /** The file's modification time, ms since the epoch; ENOENT when it does not exist. */
+  modifiedAt(path: string): Promise<number>;
 }
 
 export interface WritableFile {

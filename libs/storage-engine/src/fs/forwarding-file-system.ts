@@ -46,6 +46,12 @@ export class ForwardingFileSystem implements FileSystem {
   syncDir(dir: string): Promise<void> {
     return this.inner.syncDir(dir);
   }
+  touch(path: string): Promise<void> {
+    return this.inner.touch(path);
+  }
+  modifiedAt(path: string): Promise<number> {
+    return this.inner.modifiedAt(path);
+  }
   freeBytes(path: string): Promise<bigint> {
     return this.inner.freeBytes(path);
   }

@@ -16,6 +16,8 @@ interface Inode {
   data: Buffer;
   length: number;
   synced: number;
+  /** Set by createExclusive and touch (the directory lock's lease); 0 otherwise. */
+  modifiedAt?: number;
 }
 
 export interface MemoryFileSystemOptions {
@@ -122,7 +124,21 @@ export class MemoryFileSystem implements FileSystem {
     const p = this.norm(path);
     if (!this.dirs.has(this.parentOf(p))) throw fsError('ENOENT', `no such directory for ${p}`);
     if (this.files.has(p)) throw fsError('EEXIST', `file exists: ${p}`);
-    this.files.set(p, { data: Buffer.from(data), length: data.length, synced: 0 });
+    this.files.set(p, { data: Buffer.from(data), length: data.length, synced: 0, modifiedAt: Date.now() });
+  }
+
+  async touch(path: string): Promise<void> {
+    await this.check();
+    const inode = this.files.get(this.norm(path));
+    if (!inode) throw fsError('ENOENT', `no such file ${this.norm(path)}`);
+    inode.modifiedAt = Date.now();
+  }
+
+  async modifiedAt(path: string): Promise<number> {
+    await this.check();
+    const inode = this.files.get(this.norm(path));
+    if (!inode) throw fsError('ENOENT', `no such file ${this.norm(path)}`);
+    return inode.modifiedAt ?? 0;
   }
 
   async openRead(path: string): Promise<ReadableFile> {

@@ -122,6 +122,15 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
+  async touch(path: string): Promise<void> {
+    const now = new Date();
+    await fsp.utimes(path, now, now);
+  }
+
+  async modifiedAt(path: string): Promise<number> {
+    return (await fsp.stat(path)).mtimeMs;
+  }
+
   async createExclusive(path: string, data: Uint8Array): Promise<void> {
     // Written under a private name, then linked into place: link(2) fails with EEXIST when the
     // name is taken, and the file appears with its content (open(O_EXCL) + write would show an
