@@ -325,7 +325,7 @@ export class StorageEngine {
       cache: this.cache.stats(),
       tableWorker: this.tableWorker?.stats(),
       lastBackgroundError: this.lastBackgroundError,
-      readOnlyReason: this.log.failed?.message,
+      readOnlyReason: (this.log.failed ?? this.lockLost())?.message,
       recovery: this.recovery,
     };
   }
@@ -366,8 +366,14 @@ export class StorageEngine {
 
   private checkWritable(): void {
     this.checkOpen();
-    const failed = this.log.failed;
+    const failed = this.log.failed ?? this.lockLost();
     if (failed) throw new EngineError('READ_ONLY', `engine is read-only until reopened: ${failed.message}`, { cause: failed });
+  }
+
+  /** The directory lock is gone (another process may be using the directory): stop writing. */
+  private lockLost(): EngineError | undefined {
+    const lost = this.lock.lost();
+    return lost && new EngineError('READ_ONLY', `lost the directory lock: ${lost.message}`, { cause: lost });
   }
 
   private allocateFileNumber(): bigint {
@@ -398,6 +404,8 @@ export class StorageEngine {
   /** Serializes manifest rewrites; `edit` computes the new table list from the current one. */
   private installManifest(edit: (tables: TableHandle[]) => TableHandle[], logNumber?: bigint): Promise<void> {
     const run = async (): Promise<void> => {
+      const lost = this.lockLost();
+      if (lost) throw lost;
       const tables = edit(this.tables);
       const nextLog = logNumber ?? this.logNumber;
       await writeManifest(this.opts.fs, this.dir, {

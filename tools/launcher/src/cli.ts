@@ -32,6 +32,28 @@ function intOption(value: string | undefined, name: string, fallback: number): n
   return n;
 }
 
+/**
+ * Started by another program with an IPC channel (a test, a supervisor): the launcher stops its
+ * cluster when that program goes away, even if it went while the cluster was starting.
+ */
+function watchParent(): { onGone(stop: () => void): void } {
+  let gone = process.send !== undefined && !process.connected;
+  let stop: (() => void) | undefined;
+  if (process.send !== undefined) {
+    process.channel?.unref(); // the channel alone must not keep the launcher running
+    process.once('disconnect', () => {
+      gone = true;
+      stop?.();
+    });
+  }
+  return {
+    onGone(callback) {
+      stop = callback;
+      if (gone) callback();
+    },
+  };
+}
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -56,6 +78,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   // Whoever reads our output may go away first (a closed terminal or parent): keep stopping cleanly.
   process.stdout.on('error', () => undefined);
   say('starting RingKV…');
+  const parent = watchParent();
 
   const cluster = await startLocalCluster({
     workspaceRoot,
@@ -101,11 +124,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
-    // Started by another program with an IPC channel (a test, a supervisor): stop with it.
-    if (process.send !== undefined) {
-      process.channel?.unref(); // the channel alone must not keep the launcher running
-      process.once('disconnect', () => stop('parent gone'));
-    }
+    parent.onGone(() => stop('parent gone'));
   });
   say('stopped.');
 }

@@ -118,9 +118,11 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
     let pending = this.loading.get(hash);
     if (!pending) {
       const generation = this.generation;
+      // What the answer reflects: the moment the lookup started, not when it came back.
+      const startedAt = Date.now();
       pending = this.load(hash)
         .then((principal) => {
-          if (generation === this.generation) this.remember(hash, principal);
+          if (generation === this.generation) this.remember(hash, principal, startedAt);
           return principal;
         })
         .catch((error: unknown) => {
@@ -151,7 +153,7 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
     return toPrincipal(key);
   }
 
-  private remember(hash: string, principal: Principal | undefined): void {
+  private remember(hash: string, principal: Principal | undefined, loadedAt: number): void {
     if (this.local.size >= MAX_CACHED) {
       this.local.clear();
       this.hashById.clear();
@@ -160,7 +162,7 @@ export class ApiKeyResolver implements BeforeApplicationShutdown {
     this.local.set(hash, {
       principal,
       until: now + (principal ? LOCAL_TTL_MS : NEGATIVE_TTL_MS),
-      loadedAt: now,
+      loadedAt,
     });
     if (principal?.keyId !== undefined) this.hashById.set(principal.keyId, hash);
   }

@@ -42,6 +42,8 @@ export class TenantDirectory {
     let pending = this.loading.get(id);
     if (!pending) {
       const generation = this.generation;
+      // What the answer reflects: the moment the lookup started, not when it came back.
+      const startedAt = Date.now();
       pending = this.tenants
         .find(id)
         .then((row) => {
@@ -50,7 +52,7 @@ export class TenantDirectory {
           if (generation === this.generation) {
             if (this.cache.size >= MAX_CACHED) this.cache.clear();
             const now = Date.now();
-            this.cache.set(id, { tenant, until: now + TENANT_CACHE_MS, loadedAt: now });
+            this.cache.set(id, { tenant, until: now + TENANT_CACHE_MS, loadedAt: startedAt });
           }
           return tenant;
         })

@@ -52,29 +52,39 @@ export class MetadataEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.subscriber = createRedis(this.config.redis.url, { subscriber: true });
-    this.subscriber.on('message', (channel: string, message: string) => {
+    const subscriber = createRedis(this.config.redis.url, { subscriber: true });
+    this.subscriber = subscriber;
+    subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
       const event = parseMetadataEvent(message);
       if (event) this.listeners.forEach((listener) => listener(event));
     });
-    // ioredis subscribes again on every reconnect, before 'ready'.
-    this.subscriber.on('ready', () => {
-      if (this.seenSince === undefined) this.seenSince = Date.now();
+    // After every (re)connection, count invalidations as seen only once SUBSCRIBE is confirmed
+    // (ioredis re-subscribes on its own but does not report the result) and only if the
+    // connection has not closed since.
+    let connection = 0;
+    const confirm = () => {
+      const mine = connection;
+      return subscriber.subscribe(this.channel).then(
+        () => {
+          if (mine === connection) this.seenSince ??= Date.now();
+        },
+        (error: Error) => {
+          if (mine === connection) this.seenSince = undefined;
+          this.logger.warn(
+            { err: error.message },
+            'metadata channel subscription failed; caches rely on their TTLs',
+          );
+        },
+      );
+    };
+    subscriber.on('close', () => {
+      connection++;
+      this.seenSince = undefined;
     });
-    this.subscriber.on('close', () => (this.seenSince = undefined));
+    subscriber.on('ready', () => void confirm());
     // Resolves once subscribed; at boot Redis may be down, so do not block startup on it.
-    this.subscribed = this.subscriber.subscribe(this.channel).then(
-      () => {
-        this.seenSince ??= Date.now();
-      },
-      (error: Error) => {
-        this.logger.warn(
-          { err: error.message },
-          'metadata channel subscription failed; caches rely on their TTLs',
-        );
-      },
-    );
+    this.subscribed = confirm();
   }
 
   /** Settles once the first subscription attempt has (tests wait for it). */

@@ -194,6 +194,24 @@ describe('directory lock', () => {
       }
     });
 
+    it('judges the lease by its own clock: a holder whose clock is behind is still alive', async () => {
+      const other = await acquireDirectoryLock(processView(disk), '/db', inNamespace('4026532002', 1));
+      try {
+        // The opener sees modification times 5 s in the past, as with a holder's clock behind.
+        const skewed = new Proxy(processView(disk), {
+          get(target, prop) {
+            if (prop === 'modifiedAt') return async (p: string) => (await target.modifiedAt(p)) - 5_000;
+            return Reflect.get(target, prop, target) as unknown;
+          },
+        });
+        await expect(acquireDirectoryLock(skewed, '/db', inNamespace('4026532001', 1))).rejects.toMatchObject(
+          { code: 'LOCKED' },
+        );
+      } finally {
+        await other.release();
+      }
+    });
+
     it('takes over a lock whose lease ran out (its container died)', async () => {
       await disk.createExclusive('/db/LOCK', Buffer.from(encodeLockHolder({ pid: 1, ns: '4026532002' })));
       const started = Date.now();
@@ -205,6 +223,25 @@ describe('directory lock', () => {
       });
       await lock.release();
     });
+  });
+
+  it('notices when its LOCK is replaced, and then leaves the new one alone on release', async () => {
+    const disk = new MemoryFileSystem();
+    await disk.mkdir('/db');
+    const lock = await acquireDirectoryLock(processView(disk), '/db', {
+      self: { pid: 1001 },
+      isAlive: () => true,
+      refreshMs: 20,
+    });
+    expect(lock.lost()).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(lock.lost()).toBeUndefined(); // renewing its own lease is fine
+    await disk.unlink('/db/LOCK');
+    await disk.createExclusive('/db/LOCK', Buffer.from(encodeLockHolder({ pid: 1002 })));
+    for (let i = 0; i < 50 && !lock.lost(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(lock.lost()?.message).toMatch(/names another holder/);
+    await lock.release();
+    expect(decodeLockHolder((await disk.readFile('/db/LOCK')).toString())).toMatchObject({ pid: 1002 });
   });
 
   describe('on the real disk', () => {

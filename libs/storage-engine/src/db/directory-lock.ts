@@ -26,25 +26,31 @@
  *   dead to another namespace; and a lock file on a directory shared between machines is
  *   judged by its lease only if the holder's line names another namespace.
  */
-import { readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import * as nodePath from 'node:path';
 import { EngineError, toEngineError } from '../errors';
 import { LOCK_FILE, LOCK_TAKEOVER_FILE } from '../file-names';
 import type { FileSystem } from '../fs/file-system';
 
 export interface DirectoryLock {
+  /** Stops the lease and removes LOCK, if it still names this holder. */
   release(): Promise<void>;
+  /** Why this holder can no longer count on the directory (LOCK replaced or not renewable). */
+  lost(): Error | undefined;
 }
 
 /**
- * The directory's identity in this process: on the real disk its canonical path, so a symlink
- * or a `..` detour to a directory already open is recognised (the LOCK file inside names this
- * very process, which would otherwise look stale).
+ * The directory's identity in this process: on the real disk its device and inode, so another
+ * spelling of a directory already open (a symlink, a `..` detour, a bind mount, another letter
+ * case) is recognised; the LOCK file inside names this very process, which would otherwise
+ * look stale.
  */
 function directoryKey(fs: FileSystem, dir: string): string {
   if (fs.localDisk !== true) return nodePath.resolve(dir);
   try {
-    return realpathSync(dir);
+    const st = statSync(dir, { bigint: true });
+    return `${st.dev}:${st.ino}`;
   } catch {
     return nodePath.resolve(dir);
   }
@@ -62,9 +68,9 @@ function heldSet(fs: FileSystem): Set<string> {
 }
 
 /** A holder touches LOCK this often; see the lease in the contract above. */
-export const LOCK_REFRESH_MS = 2_000;
+export const LOCK_REFRESH_MS = 1_000;
 /** A holder in another PID namespace whose LOCK stayed untouched this long is gone. */
-export const LOCK_LEASE_MS = 20_000;
+export const LOCK_LEASE_MS = 10_000;
 
 /** Who is asking, and how to tell whether a holder is alive (tests model other processes). */
 export interface LockIdentity {
@@ -204,8 +210,10 @@ async function modifiedAtIfExists(fs: FileSystem, path: string): Promise<number 
 }
 
 /**
- * A holder this process cannot look up: alive if it touches the file within its lease. Waits
- * (polling at the refresh interval) until the lease would have run out.
+ * A holder this process cannot look up: alive if LOCK's modification time moves while we
+ * watch. Watching lasts `leaseMs` on this process's monotonic clock; the mtime is only
+ * compared with itself, so clock skew between the two sides or a wall-clock step cannot make a
+ * live holder look stale or keep a dead one alive.
  */
 async function judgeByLease(
   fs: FileSystem,
@@ -218,8 +226,9 @@ async function judgeByLease(
   const pollMs = identity.refreshMs ?? LOCK_REFRESH_MS;
   const first = await modifiedAtIfExists(fs, path);
   if (first === undefined) return { verdict: 'gone' };
+  const started = performance.now();
   for (;;) {
-    const left = first + leaseMs - Date.now();
+    const left = leaseMs - (performance.now() - started);
     if (left <= 0) break;
     await sleep(Math.min(pollMs, left));
     const now = await modifiedAtIfExists(fs, path);
@@ -268,25 +277,9 @@ export async function acquireDirectoryLock(
   const path = nodePath.join(dir, LOCK_FILE);
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (await createIfAbsent(fs, path, encodeLockHolder(identity.self))) {
-        const lease = setInterval(
-          () => void fs.touch(path).catch(() => undefined),
-          identity.refreshMs ?? LOCK_REFRESH_MS,
-        );
-        lease.unref();
-        return {
-          release: async () => {
-            clearInterval(lease);
-            try {
-              await fs.unlink(path);
-            } catch {
-              // A leftover file naming this (soon dead) process is stale for the next opener.
-            } finally {
-              held.delete(key);
-            }
-          },
-        };
-      }
+      const mine = encodeLockHolder(identity.self);
+      if (await createIfAbsent(fs, path, mine))
+        return holdLock(fs, path, mine, identity, () => held.delete(key));
       const lock = await judge(fs, path, identity);
       if (lock.verdict === 'live') {
         throw new EngineError('LOCKED', `${dir} is in use by process ${lock.holder.pid} (${path})`);
@@ -298,4 +291,56 @@ export async function acquireDirectoryLock(
     held.delete(key);
     throw err;
   }
+}
+
+/**
+ * The held side: renews the lease every `refreshMs` and checks LOCK still names this holder.
+ * LOCK replaced or removed, or not renewed for half a lease, makes `lost()` say why (the engine
+ * then refuses writes: another process may already be using the directory).
+ */
+function holdLock(
+  fs: FileSystem,
+  path: string,
+  mine: string,
+  identity: LockIdentity,
+  forget: () => void,
+): DirectoryLock {
+  const refreshMs = identity.refreshMs ?? LOCK_REFRESH_MS;
+  const leaseMs = identity.leaseMs ?? LOCK_LEASE_MS;
+  let lost: Error | undefined;
+  let renewed = performance.now();
+  let busy = false;
+  const renew = async () => {
+    if (busy || lost) return;
+    busy = true;
+    try {
+      const text = await readIfExists(fs, path);
+      if (text !== mine) {
+        lost = new Error(text === undefined ? `${path} was removed` : `${path} now names another holder`);
+        return;
+      }
+      await fs.touch(path);
+      renewed = performance.now();
+    } catch (err) {
+      if (performance.now() - renewed > leaseMs / 2)
+        lost = new Error(`cannot renew ${path}: ${(err as Error).message}`);
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void renew(), refreshMs);
+  timer.unref();
+  return {
+    lost: () => lost,
+    release: async () => {
+      clearInterval(timer);
+      try {
+        if ((await readIfExists(fs, path)) === mine) await fs.unlink(path);
+      } catch {
+        // A leftover file naming this (soon dead) process is stale for the next opener.
+      } finally {
+        forget();
+      }
+    },
+  };
 }

@@ -134,11 +134,15 @@ export class NodeFileSystem implements FileSystem {
   async createExclusive(path: string, data: Uint8Array): Promise<void> {
     // Written under a private name, then linked into place: link(2) fails with EEXIST when the
     // name is taken, and the file appears with its content (open(O_EXCL) + write would show an
-    // empty file to a reader in between).
+    // empty file to a reader in between). File systems without hard links get O_EXCL.
     const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    await fsp.writeFile(temp, data, { flag: 'wx' });
     try {
+      await fsp.writeFile(temp, data, { flag: 'wx' });
       await fsp.link(temp, path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+      await fsp.writeFile(path, data, { flag: 'wx' });
     } finally {
       await fsp.unlink(temp).catch(() => undefined);
     }
