@@ -8,8 +8,10 @@
  * Everything else passes through to the wrapped FileSystem unchanged. Single-threaded.
  */
 import type { FileSystem, ReadableFile, WritableFile } from './file-system';
+import { ForwardingFileSystem } from './forwarding-file-system';
 
-export type FaultOp = 'append' | 'sync' | 'openAppend' | 'openRead' | 'read' | 'rename' | 'unlink' | 'syncDir';
+export type FaultOp =
+  'append' | 'sync' | 'openAppend' | 'openRead' | 'read' | 'rename' | 'unlink' | 'syncDir';
 
 export interface Fault {
   op: FaultOp;
@@ -36,13 +38,20 @@ function fsError(code: string, message: string): NodeJS.ErrnoException {
   return err;
 }
 
-export class FaultInjectingFileSystem implements FileSystem {
+export class FaultInjectingFileSystem extends ForwardingFileSystem {
   private faults: ArmedFault[] = [];
   private spaceLeft = Number.POSITIVE_INFINITY;
   /** Count of faults that fired, for tests to assert the fault was actually exercised. */
   firedCount = 0;
 
-  constructor(readonly inner: FileSystem) {}
+  constructor(override readonly inner: FileSystem) {
+    super(inner);
+  }
+
+  /** Table files must go through the faults too, so the table worker never bypasses them. */
+  override get localDisk(): boolean {
+    return false;
+  }
 
   inject(fault: Fault): void {
     this.faults.push({ ...fault, skipped: 0, fired: 0 });
@@ -110,66 +119,34 @@ export class FaultInjectingFileSystem implements FileSystem {
     return file.read(offset, length);
   }
 
-  mkdir(dir: string): Promise<void> {
-    return this.inner.mkdir(dir);
-  }
-
-  readdir(dir: string): Promise<string[]> {
-    return this.inner.readdir(dir);
-  }
-
-  exists(path: string): Promise<boolean> {
-    return this.inner.exists(path);
-  }
-
-  async openAppend(path: string): Promise<WritableFile> {
+  override async openAppend(path: string): Promise<WritableFile> {
     this.maybeFail('openAppend', path);
     return new FaultyWritableFile(this, await this.inner.openAppend(path));
   }
 
-  async createExclusive(path: string, data: Uint8Array): Promise<void> {
+  override async createExclusive(path: string, data: Uint8Array): Promise<void> {
     this.maybeFail('openAppend', path);
     await this.inner.createExclusive(path, data);
   }
 
-  touch(path: string): Promise<void> {
-    return this.inner.touch(path);
-  }
-
-  modifiedAt(path: string): Promise<number> {
-    return this.inner.modifiedAt(path);
-  }
-
-  async openRead(path: string): Promise<ReadableFile> {
+  override async openRead(path: string): Promise<ReadableFile> {
     this.maybeFail('openRead', path);
     return new FaultyReadableFile(this, await this.inner.openRead(path));
   }
 
-  readFile(path: string): Promise<Buffer> {
-    return this.inner.readFile(path);
-  }
-
-  async rename(from: string, to: string): Promise<void> {
+  override async rename(from: string, to: string): Promise<void> {
     this.maybeFail('rename', from);
     await this.inner.rename(from, to);
   }
 
-  async unlink(path: string): Promise<void> {
+  override async unlink(path: string): Promise<void> {
     this.maybeFail('unlink', path);
     await this.inner.unlink(path);
   }
 
-  removeTree(dir: string): Promise<void> {
-    return this.inner.removeTree(dir);
-  }
-
-  async syncDir(dir: string): Promise<void> {
+  override async syncDir(dir: string): Promise<void> {
     this.maybeFail('syncDir', dir);
     await this.inner.syncDir(dir);
-  }
-
-  freeBytes(path: string): Promise<bigint> {
-    return this.inner.freeBytes(path);
   }
 }
 

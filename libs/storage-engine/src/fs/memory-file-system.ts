@@ -70,6 +70,13 @@ export class MemoryFileSystem implements FileSystem {
     return nodePath.resolve(path);
   }
 
+  /** The file at a normalised path, or ENOENT. */
+  private existing(p: string): Inode {
+    const inode = this.files.get(p);
+    if (!inode) throw fsError('ENOENT', `no such file ${p}`);
+    return inode;
+  }
+
   private parentOf(path: string): string {
     return nodePath.dirname(path);
   }
@@ -129,38 +136,33 @@ export class MemoryFileSystem implements FileSystem {
 
   async touch(path: string): Promise<void> {
     await this.check();
-    const inode = this.files.get(this.norm(path));
-    if (!inode) throw fsError('ENOENT', `no such file ${this.norm(path)}`);
+    const inode = this.existing(this.norm(path));
     inode.modifiedAt = Date.now();
   }
 
   async modifiedAt(path: string): Promise<number> {
     await this.check();
-    const inode = this.files.get(this.norm(path));
-    if (!inode) throw fsError('ENOENT', `no such file ${this.norm(path)}`);
+    const inode = this.existing(this.norm(path));
     return inode.modifiedAt ?? 0;
   }
 
   async openRead(path: string): Promise<ReadableFile> {
     await this.check();
     const p = this.norm(path);
-    const inode = this.files.get(p);
-    if (!inode) throw fsError('ENOENT', `no such file ${p}`);
+    const inode = this.existing(p);
     return new MemoryReadableFile(this, p, inode);
   }
 
   async readFile(path: string): Promise<Buffer> {
     await this.check();
-    const inode = this.files.get(this.norm(path));
-    if (!inode) throw fsError('ENOENT', `no such file ${path}`);
+    const inode = this.existing(this.norm(path));
     return Buffer.from(inode.data.subarray(0, inode.length));
   }
 
   async rename(from: string, to: string): Promise<void> {
     await this.check();
     const f = this.norm(from);
-    const inode = this.files.get(f);
-    if (!inode) throw fsError('ENOENT', `no such file ${f}`);
+    const inode = this.existing(f);
     this.files.delete(f);
     this.files.set(this.norm(to), inode);
   }
@@ -184,7 +186,8 @@ export class MemoryFileSystem implements FileSystem {
     await this.check();
     const d = this.norm(dir);
     const names = new Map<string, Inode>();
-    for (const [path, inode] of this.files) if (this.parentOf(path) === d) names.set(nodePath.basename(path), inode);
+    for (const [path, inode] of this.files)
+      if (this.parentOf(path) === d) names.set(nodePath.basename(path), inode);
     this.durableNames.set(d, names);
   }
 
@@ -196,7 +199,8 @@ export class MemoryFileSystem implements FileSystem {
   /** @internal used by handles */
   async appendTo(inode: Inode, data: Uint8Array): Promise<void> {
     await this.check();
-    if (this.capacityBytes !== Number.MAX_SAFE_INTEGER && this.usedBytes() + data.length > this.capacityBytes) throw fsError('ENOSPC', 'no space left on device');
+    if (this.capacityBytes !== Number.MAX_SAFE_INTEGER && this.usedBytes() + data.length > this.capacityBytes)
+      throw fsError('ENOSPC', 'no space left on device');
     const needed = inode.length + data.length;
     if (needed > inode.data.length) {
       const grown = Buffer.alloc(Math.max(needed, inode.data.length * 2, 4096));
@@ -214,16 +218,14 @@ export class MemoryFileSystem implements FileSystem {
 
   /** Test helper: overwrite bytes in place (simulates bit rot; not a durability event). */
   patch(path: string, offset: number, bytes: Uint8Array): void {
-    const inode = this.files.get(this.norm(path));
-    if (!inode) throw fsError('ENOENT', `no such file ${path}`);
+    const inode = this.existing(this.norm(path));
     if (offset + bytes.length > inode.length) throw fsError('EINVAL', 'patch past end of file');
     inode.data.set(bytes, offset);
   }
 
   /** Test helper: the current length of a file (including unsynced bytes). */
   fileLength(path: string): number {
-    const inode = this.files.get(this.norm(path));
-    if (!inode) throw fsError('ENOENT', `no such file ${path}`);
+    const inode = this.existing(this.norm(path));
     return inode.length;
   }
 
